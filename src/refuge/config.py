@@ -1,0 +1,34 @@
+"""Settings, read once from the environment (prefix REFUGE_). Nothing else reads the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+
+class Settings(BaseSettings):
+    """Where the data and keys live.
+
+    The key-encryption key must live outside the database (another disk, a mounted token, a
+    secret store): whoever holds both holds the personal data.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="REFUGE_", extra="ignore", frozen=True)
+
+    data_dir: Path = Field(default=Path("refuge-data"))
+    database_url: str | None = None  # default: SQLite file refuge.db in data_dir
+    key_file: Path | None = None  # default: kek.key in data_dir
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'refuge.db'}"
+
+    @property
+    def resolved_key_file(self) -> Path:
+        return self.key_file if self.key_file is not None else self.data_dir / "kek.key"
