@@ -1,0 +1,154 @@
+"""The tamper-evident audit log: every change appends an event whose digest chains to the one
+before it.
+
+Digests are HMAC-SHA256 under a key derived from the key-encryption key, which lives outside the
+database: someone who can edit the database but does not hold the key cannot rewrite the chain
+to hide an edit. Events carry identifiers and codes only, never personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+__all__ = ["GENESIS", "AuditChain", "AuditEvent", "AuditFinding", "AuditProblem", "Detail"]
+
+GENESIS = "0" * 64
+
+Detail = str | int | float | bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    seq: int
+    at: dt.datetime
+    actor: str
+    action: str  # dotted verb, e.g. "case.transition", "household.shred"
+    object_kind: str
+    object_id: str
+    details: Mapping[str, Detail] = field(default_factory=dict)
+    prev_hash: str = GENESIS
+    hash: str = ""
+
+
+class AuditProblem(enum.StrEnum):
+    EDITED = "edited"  # the event's content no longer matches its digest
+    MISSING = "missing"  # events before this one were deleted
+    REORDERED = "reordered"  # the event does not follow the one stored before it
+    BROKEN_LINK = "broken_link"  # the event chains to a digest no stored event has
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFinding:
+    seq: int
+    problem: AuditProblem
+    message: str
+
+
+class AuditChain:
+    """Seals events into the chain and verifies a stored chain."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def digest(self, event: AuditEvent) -> str:
+        body = {
+            "seq": event.seq,
+            "at": event.at.astimezone(dt.UTC).isoformat(),
+            "actor": event.actor,
+            "action": event.action,
+            "object_kind": event.object_kind,
+            "object_id": event.object_id,
+            "details": dict(event.details),
+            "prev_hash": event.prev_hash,
+        }
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hmac.new(self._key, canonical.encode(), hashlib.sha256).hexdigest()
+
+    def seal(
+        self,
+        *,
+        seq: int,
+        at: dt.datetime,
+        actor: str,
+        action: str,
+        object_kind: str,
+        object_id: str,
+        details: Mapping[str, Detail] | None = None,
+        prev_hash: str = GENESIS,
+    ) -> AuditEvent:
+        if at.tzinfo is None:
+            raise ValueError("audit event time must carry a time zone")
+        unsealed = AuditEvent(
+            seq, at, actor, action, object_kind, object_id, dict(details or {}), prev_hash
+        )
+        return AuditEvent(
+            seq,
+            at,
+            actor,
+            action,
+            object_kind,
+            object_id,
+            unsealed.details,
+            prev_hash,
+            self.digest(unsealed),
+        )
+
+    def verify(self, events: Iterable[AuditEvent]) -> list[AuditFinding]:
+        """Check events in stored order (by seq). Returns what is wrong; empty means intact."""
+        findings: list[AuditFinding] = []
+        seen: dict[str, int] = {GENESIS: 0}
+        expected_seq = 1
+        prev_hash = GENESIS
+        for event in events:
+            if not hmac.compare_digest(self.digest(event), event.hash):
+                findings.append(
+                    AuditFinding(
+                        event.seq,
+                        AuditProblem.EDITED,
+                        f"event {event.seq} was changed after it was written",
+                    )
+                )
+            if event.prev_hash != prev_hash:
+                if event.prev_hash in seen:
+                    findings.append(
+                        AuditFinding(
+                            event.seq,
+                            AuditProblem.REORDERED,
+                            f"event {event.seq} follows event {seen[event.prev_hash]} in the "
+                            "chain but is not stored after it",
+                        )
+                    )
+                elif event.seq > expected_seq:
+                    findings.append(
+                        AuditFinding(
+                            event.seq,
+                            AuditProblem.MISSING,
+                            f"events {expected_seq} to {event.seq - 1} were deleted",
+                        )
+                    )
+                else:
+                    findings.append(
+                        AuditFinding(
+                            event.seq,
+                            AuditProblem.BROKEN_LINK,
+                            f"event {event.seq} does not chain to the event before it",
+                        )
+                    )
+            elif event.seq != expected_seq:
+                findings.append(
+                    AuditFinding(
+                        event.seq,
+                        AuditProblem.REORDERED,
+                        f"event {event.seq} is stored where event {expected_seq} should be",
+                    )
+                )
+            seen[event.hash] = event.seq
+            prev_hash = event.hash
+            expected_seq = event.seq + 1
+        return findings
