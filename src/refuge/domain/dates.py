@@ -11,7 +11,9 @@ from refuge.domain.errors import InvalidInput
 
 __all__ = ["DatePrecision", "PartialDate"]
 
-_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only, whole text only: ISO 8601 has no other digits, and `$` alone would let a
+# trailing newline through.
+_ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
 
 
 class DatePrecision(enum.StrEnum):
@@ -57,7 +59,7 @@ class PartialDate:
         """Read `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or the empty string for unknown."""
         if text == "":
             return cls()
-        found = _ISO.match(text)
+        found = _ISO.fullmatch(text)
         if not found:
             raise InvalidInput("not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
         year, month, day = (int(part) if part else None for part in found.groups())
