@@ -93,9 +93,12 @@ class PartialDate:
         """Age in whole years on `day`; for partial dates, the youngest age the date allows."""
         if self.year is None:
             return None
+        first = dt.date(self.year, self.month or 1, self.day or 1)
         month = self.month or 12
-        last = self.day or _last_day(self.year, month)
-        born = dt.date(self.year, month, last)
+        last = dt.date(self.year, month, self.day or _last_day(self.year, month))
+        # Someone on a list on `day` was born by then: a year or month that runs past `day`
+        # ends there for them (a baby born this year is 0, not -1).
+        born = max(first, min(last, day))
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
     def __str__(self) -> str:
