@@ -1,0 +1,58 @@
+"""The gate: reading passports' machine-readable zones and issuing and checking signed boarding
+passes. Pure code: no database, no clock, no network."""
+
+from refuge.gate.mrz import (
+    MachineReadableZone,
+    MrzDocumentType,
+    MrzField,
+    MrzFinding,
+    MrzFormat,
+    MrzInvalid,
+    MrzProblem,
+    check_digit,
+    read_mrz,
+)
+from refuge.gate.passes import (
+    BOARDING_PREFIX,
+    DEFAULT_CLOCK_LEEWAY,
+    BoardingPass,
+    PassRefused,
+    RefusalReason,
+    dump_private_key,
+    dump_public_key,
+    generate_pass_key,
+    issue_pass,
+    key_id,
+    load_private_key,
+    load_public_key,
+    pass_qr_png,
+    pass_qr_svg,
+    verify_pass,
+)
+
+__all__ = [
+    "BOARDING_PREFIX",
+    "DEFAULT_CLOCK_LEEWAY",
+    "BoardingPass",
+    "MachineReadableZone",
+    "MrzDocumentType",
+    "MrzField",
+    "MrzFinding",
+    "MrzFormat",
+    "MrzInvalid",
+    "MrzProblem",
+    "PassRefused",
+    "RefusalReason",
+    "check_digit",
+    "dump_private_key",
+    "dump_public_key",
+    "generate_pass_key",
+    "issue_pass",
+    "key_id",
+    "load_private_key",
+    "load_public_key",
+    "pass_qr_png",
+    "pass_qr_svg",
+    "read_mrz",
+    "verify_pass",
+]
