@@ -21,12 +21,13 @@ __all__ = [
     "Program",
 ]
 
-_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_AIRPORT = re.compile(r"^[A-Z]{3,4}$")  # IATA (3) or ICAO (4)
+# Matched with fullmatch: `$` alone lets a trailing newline through.
+_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+_AIRPORT = re.compile(r"[A-Z]{3,4}")  # IATA (3) or ICAO (4)
 
 
 def _code(value: str, what: str) -> str:
-    if not _CODE.match(value):
+    if not _CODE.fullmatch(value):
         raise InvalidInput(
             f"{what} code must be lower-case letters, digits, - or _ (got a bad one)"
         )
@@ -86,7 +87,7 @@ class Flight:
         if self.seats <= 0 or self.surge_seats < 0:
             raise InvalidInput(f"flight {self.code}: seats must be positive")
         for airport in (self.origin, self.destination):
-            if not _AIRPORT.match(airport):
+            if not _AIRPORT.fullmatch(airport):
                 raise InvalidInput(f"flight {self.code}: airports are IATA or ICAO codes")
         if self.departs_earliest.tzinfo is None or self.departs_latest.tzinfo is None:
             raise InvalidInput(f"flight {self.code}: departure window must carry a time zone")

@@ -27,9 +27,11 @@ __all__ = [
     "script_of",
 ]
 
-_ALPHA3 = re.compile(r"^[A-Z]{3}$")
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-_DOCUMENT_NUMBER = re.compile(r"^[A-Z0-9]{1,20}$")
+# Matched with fullmatch: `$` alone lets a trailing newline through. [0-9], not \d, which also
+# takes Arabic-Indic and Persian digits that E.164 and document numbers never contain.
+_ALPHA3 = re.compile(r"[A-Z]{3}")
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+_DOCUMENT_NUMBER = re.compile(r"[A-Z0-9]{1,20}")
 
 
 class Script(enum.StrEnum):
@@ -85,14 +87,14 @@ def script_of(text: str) -> Script:
 
 def country_code(value: str) -> str:
     """Check an ISO 3166-1 alpha-3 code's form (which codes exist is intake's business)."""
-    if not _ALPHA3.match(value):
+    if not _ALPHA3.fullmatch(value):
         raise InvalidInput("country must be an ISO 3166-1 alpha-3 code")
     return value
 
 
 def e164(value: str) -> str:
     """Check a phone number is in E.164 form (+ and 7 to 15 digits)."""
-    if not _E164.match(value):
+    if not _E164.fullmatch(value):
         raise InvalidInput("phone number must be in E.164 form")
     return value
 
@@ -134,7 +136,7 @@ class Document:
     expiry: dt.date | None = None
 
     def __post_init__(self) -> None:
-        if not _DOCUMENT_NUMBER.match(self.number):
+        if not _DOCUMENT_NUMBER.fullmatch(self.number):
             raise InvalidInput("document number must be 1 to 20 capital letters and digits")
         country_code(self.issuing_state)
 
