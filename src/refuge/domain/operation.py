@@ -89,6 +89,8 @@ class Flight:
         for airport in (self.origin, self.destination):
             if not _AIRPORT.fullmatch(airport):
                 raise InvalidInput(f"flight {self.code}: airports are IATA or ICAO codes")
+        if self.origin == self.destination:
+            raise InvalidInput(f"flight {self.code}: origin and destination are the same airport")
         if self.departs_earliest.tzinfo is None or self.departs_latest.tzinfo is None:
             raise InvalidInput(f"flight {self.code}: departure window must carry a time zone")
         if self.departs_latest < self.departs_earliest:
