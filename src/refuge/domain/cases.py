@@ -43,7 +43,7 @@ class Case:
     def move_to(self, stage: Stage, *, actor: str, at: dt.datetime, reason: str = "") -> Transition:
         """Move the case to `stage`, or raise IllegalTransition saying which move and why not."""
         if at.tzinfo is None:
-            raise InvalidInput("transition time must carry a time zone")
+            raise InvalidInput(f"case {self.number}: transition time must carry a time zone")
         if not actor.strip():
             raise InvalidInput(f"case {self.number}: a transition needs an actor")
         if stage not in TRANSITIONS[self.stage]:
