@@ -519,7 +519,7 @@ class _Reader:
             self._add(MrzField.DATE_OF_BIRTH, MrzProblem.DATE, "not a valid date", line, start)
             return None
         # The latest century that does not put the birth after today.
-        for century in (2000, 1900, 1800):
+        for century in (2000, 1900):
             year = century + yy
             if _valid_date(year, month, day) and (year, month or 1, day or 1) <= (
                 self.today.year,
