@@ -78,15 +78,22 @@ def create_key_file(path: Path) -> KeyEncryptionKey:
 
 def load_key_file(path: Path) -> KeyEncryptionKey:
     try:
-        text = path.read_text().strip()
+        content = path.read_bytes()
     except OSError as exc:
         raise KeyUnavailable(
             f"key file {path} cannot be read; run `refuge init` or set REFUGE_KEY_FILE"
         ) from exc
+    try:
+        text = content.decode("ascii").strip()
+    except UnicodeDecodeError as exc:
+        raise KeyUnavailable(f"key file {path} is not a Refuge key file") from exc
     if not text.startswith(_KEY_FILE_HEADER):
         raise KeyUnavailable(f"key file {path} is not a Refuge key file")
     try:
         secret = base64.b64decode(text[len(_KEY_FILE_HEADER) :], validate=True)
     except ValueError as exc:
         raise KeyUnavailable(f"key file {path} is damaged") from exc
+    # Checked here, not only in KeyEncryptionKey, so the message says which file is damaged.
+    if len(secret) != 32:
+        raise KeyUnavailable(f"key file {path} is damaged: it does not hold a 32-byte key")
     return KeyEncryptionKey(secret)
