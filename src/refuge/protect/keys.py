@@ -25,6 +25,7 @@ __all__ = ["KeyEncryptionKey", "create_key_file", "load_key_file"]
 
 _KEY_FILE_HEADER = "refuge-kek-v1:"
 _NONCE = 12
+_TAG = 16
 
 
 class KeyEncryptionKey:
@@ -52,6 +53,9 @@ class KeyEncryptionKey:
         return nonce + self._aead.encrypt(nonce, data_key, household_id.bytes)
 
     def unwrap(self, wrapped: bytes, household_id: uuid.UUID) -> bytes:
+        # A value cut short would reach AESGCM with a nonce it rejects with ValueError.
+        if len(wrapped) < _NONCE + _TAG:
+            raise DecryptionFailed(f"household {household_id}: wrapped data key is truncated")
         try:
             return self._aead.decrypt(wrapped[:_NONCE], wrapped[_NONCE:], household_id.bytes)
         except InvalidTag as exc:
