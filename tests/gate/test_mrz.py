@@ -468,3 +468,16 @@ def test_any_detectable_single_character_change_is_reported_as_its_field(
     error = rejected(replace(SPECIMENS[name], line, index, new))
 
     assert any(f.field is field and f.problem is MrzProblem.CHECK_DIGIT for f in error.findings)
+
+
+def test_findings_come_in_the_order_of_the_zone() -> None:
+    lines = replace(TD3, 2, 27, "1")  # expiry check digit, line 2
+    lines = replace(tuple(lines), 1, 9, "0")  # a digit in the name, line 1
+
+    error = rejected(lines)
+
+    assert [(f.line, f.field) for f in error.findings] == [
+        (1, MrzField.NAME),
+        (2, MrzField.DATE_OF_EXPIRY),
+        (2, MrzField.COMPOSITE),
+    ]

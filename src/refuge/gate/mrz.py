@@ -388,9 +388,11 @@ class _Reader:
             width = fmt.shape[1]
             name = lines[0][5:width]
             end = 43 if fmt is MrzFormat.TD3 else 35 if fmt is MrzFormat.TD2 else width
+            # A TD3's optional data is its personal number, which has its own check digit at 43.
+            optional_end = 42 if fmt is MrzFormat.TD3 else end
             extended = fmt is MrzFormat.TD2
             number, optional = self._document_number(
-                1, 0, lines[1][28:end], 1, 28, extended=extended
+                1, 0, lines[1][28:optional_end], 1, 28, extended=extended
             )
             optional_2 = ""
             nationality = self._state(MrzField.NATIONALITY, 1, 10)
@@ -399,13 +401,12 @@ class _Reader:
             expiry = self._expiry(1, 21)
             if fmt is MrzFormat.TD3:
                 self._personal_number(lines[1][28:42], 1, 42)
-                optional = lines[1][28:42].rstrip("<")
             if fmt in (MrzFormat.TD3, MrzFormat.TD2):
                 line = lines[1]
                 self._composite(line[0:10] + line[13:20] + line[21:end], 1, end)
         primary, secondary = self._name(name)
         if self.findings or birth is None:  # a date that cannot be read is always a finding
-            raise MrzInvalid(self.findings)
+            raise MrzInvalid(sorted(self.findings, key=_place))
         return MachineReadableZone(
             format=fmt,
             document_code=document_code,
@@ -571,6 +572,10 @@ class _Reader:
             self._add(MrzField.NAME, MrzProblem.VALUE, "must start with a letter", line, start)
         primary, _, secondary = field.partition("<<")
         return _words(primary), _words(secondary)
+
+
+def _place(finding: MrzFinding) -> tuple[int, int]:
+    return finding.line or 0, finding.position or 0
 
 
 def _words(part: str) -> str:
