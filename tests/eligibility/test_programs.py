@@ -3,12 +3,20 @@ and the place inside it named."""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import pytest
 
 from refuge.domain import InvalidConfiguration
-from refuge.eligibility import RuleEffect, load_program, load_programs, shipped_programs
+from refuge.eligibility import (
+    FACTS,
+    OPERATORS,
+    RuleEffect,
+    load_program,
+    load_programs,
+    shipped_programs,
+)
 
 SHIPPED = {"siv", "citizens", "partner-tcn", "humanitarian-p", "resettlement-partner"}
 
@@ -105,8 +113,7 @@ def test_an_operator_that_does_not_exist_is_refused(tmp_path: Path) -> None:
     message = _problem(tmp_path, GOOD.replace("op: ge, value: 3", "op: gte, value: 3"))
 
     assert "line 8, at rules[0].when.all[0].op" in message
-    assert "operator 'gte'" in message
-    assert "eq, ne, lt, le, gt, ge" in message
+    assert "unknown operator 'gte'; threat_level takes one of: eq, ne, lt, le, gt, ge" in message
 
 
 def test_an_operator_that_does_not_fit_the_fact_is_refused(tmp_path: Path) -> None:
@@ -236,3 +243,15 @@ def test_a_directory_load_reports_every_broken_file(tmp_path: Path) -> None:
 def test_an_empty_directory_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidConfiguration, match="no program files"):
         load_programs(tmp_path)
+
+
+def test_the_reference_for_program_authors_names_every_fact_and_operator() -> None:
+    reference = (resources.files("refuge.eligibility") / "programs" / "README.md").read_text(
+        "utf-8"
+    )
+
+    for name in FACTS:
+        assert f"`{name}`" in reference, name
+    for operators in OPERATORS.values():
+        for op in operators:
+            assert op in reference, op

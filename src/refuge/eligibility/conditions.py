@@ -5,7 +5,9 @@ functions. Nothing in a program file is ever executed as code."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from abc import abstractmethod
+from collections.abc import Callable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -42,13 +44,15 @@ Scalar = int | str | bool
 _LIST_OPS = frozenset({"in", "not_in", "any_of", "all_in"})
 _ORDER_OPS = frozenset({"lt", "le", "gt", "ge"})
 
-OPERATORS: dict[FactKind, tuple[str, ...]] = {
-    FactKind.NUMBER: ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in"),
-    FactKind.TEXT: ("eq", "ne", "in", "not_in"),
-    FactKind.ORDINAL: ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in"),
-    FactKind.FLAG: ("eq", "ne"),
-    FactKind.SET: ("contains", "any_of", "all_in"),
-}
+OPERATORS: Mapping[FactKind, tuple[str, ...]] = MappingProxyType(
+    {
+        FactKind.NUMBER: ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in"),
+        FactKind.TEXT: ("eq", "ne", "in", "not_in"),
+        FactKind.ORDINAL: ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in"),
+        FactKind.FLAG: ("eq", "ne"),
+        FactKind.SET: ("contains", "any_of", "all_in"),
+    }
+)
 
 _WORDS = {
     "eq": "is",
@@ -78,11 +82,13 @@ _NUMERIC: dict[str, Callable[[int, int], bool]] = {
 class _Node(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
+    @abstractmethod
     def compile(self) -> Check:
-        raise TypeError(f"{type(self).__name__} cannot be compiled")  # every node overrides
+        """The condition as a plain function of a case (and a member, inside member conditions)."""
 
+    @abstractmethod
     def describe(self) -> str:
-        return type(self).__name__
+        """The condition in words, naming facts and values from the file, never case data."""
 
     def children(self) -> Iterator[tuple[tuple[str | int, ...], Condition]]:
         """Sub-conditions with their path below this node."""
@@ -130,6 +136,8 @@ class Compare(_Node):
         if name is None:  # the fact was wrong; that error is reported already
             return op
         allowed = OPERATORS[_fact(name).kind]
+        if op not in _WORDS:
+            raise ValueError(f"unknown operator {op!r}; {name} takes one of: {', '.join(allowed)}")
         if op not in allowed:
             raise ValueError(
                 f"operator {op!r} does not apply to {name} ({_fact(name).kind} fact); "
@@ -224,9 +232,10 @@ def _comparison(fact: Fact, op: str, value: Any) -> Callable[[FactValue], bool]:
     if op == "not_in":
         excluded = frozenset(value)
         return lambda found: found not in excluded
-    if op in ("eq", "ne"):
-        test = _NUMERIC[op]
-        return lambda found: test(found, value)  # type: ignore[arg-type]  # == on any value
+    if op == "eq":
+        return lambda found: found == value
+    if op == "ne":
+        return lambda found: found != value
     order = _NUMERIC[op]
     if fact.kind is FactKind.ORDINAL:
         rank = {choice: i for i, choice in enumerate(fact.choices)}
@@ -314,9 +323,7 @@ class DocumentNeed(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: DocumentKind | list[DocumentKind]
-    issued_by: list[Annotated[str, Field(pattern=r"^[A-Z]{3}$")]] = Field(
-        default_factory=list, min_length=0
-    )
+    issued_by: list[Annotated[str, Field(pattern=r"^[A-Z]{3}$")]] = Field(default_factory=list)
     valid_on: Literal["screening"] | dt.date = "screening"
 
     @field_validator("valid_on", mode="before")
