@@ -21,6 +21,7 @@ __all__ = ["BlindIndex", "DataKey"]
 
 _VERSION = b"\x01"
 _NONCE = 12
+_TAG = 16
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]")
 
 
@@ -44,6 +45,9 @@ class DataKey:
     def decrypt(self, blob: bytes, context: str) -> str:
         if blob[:1] != _VERSION:
             raise DecryptionFailed(f"{_place(context)}: unknown ciphertext version")
+        # A value cut short would reach AESGCM with a nonce it rejects with ValueError.
+        if len(blob) < 1 + _NONCE + _TAG:
+            raise DecryptionFailed(f"{_place(context)}: ciphertext truncated")
         nonce, body = blob[1 : 1 + _NONCE], blob[1 + _NONCE :]
         try:
             return self._aead.decrypt(nonce, body, context.encode()).decode()
