@@ -11,11 +11,12 @@ import hashlib
 import hmac
 import os
 import re
+import unicodedata
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from refuge.domain.errors import DecryptionFailed
+from refuge.domain import DecryptionFailed, InvalidInput
 
 __all__ = ["BlindIndex", "DataKey"]
 
@@ -67,11 +68,22 @@ class BlindIndex:
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
     def document(self, number: str) -> str:
-        """Document numbers compare without spaces, dashes or case."""
-        return self._digest("document", _NOT_ALNUM.sub("", number.upper()))
+        """Document numbers compare without spaces, dashes or case, and whatever script their
+        digits were written in (Persian, Arabic-Indic, full-width)."""
+        value = _NOT_ALNUM.sub("", _ascii_digits(number).upper())
+        if not value:
+            # Every such value would share one digest, and a look-up would match them all.
+            raise InvalidInput("document number has no letters or digits to look up")
+        return self._digest("document", value)
 
     def phone(self, e164: str) -> str:
         return self._digest("phone", e164)
+
+
+def _ascii_digits(text: str) -> str:
+    # NFKC folds full-width letters and digits; Arabic-Indic and Persian digits it leaves alone.
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in folded)
 
 
 def _place(context: str) -> str:
