@@ -17,6 +17,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from refuge.domain import DecryptionFailed, InvalidInput
+from refuge.domain import e164 as check_e164
 
 __all__ = ["BlindIndex", "DataKey"]
 
@@ -24,6 +25,7 @@ _VERSION = b"\x01"
 _NONCE = 12
 _TAG = 16
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]")
+_PHONE_SEPARATORS = re.compile(r"[\s().-]")
 
 
 class DataKey:
@@ -77,7 +79,11 @@ class BlindIndex:
         return self._digest("document", value)
 
     def phone(self, e164: str) -> str:
-        return self._digest("phone", e164)
+        """Phone numbers compare in E.164 form; spaces, dashes, dots, brackets and the script of
+        the digits do not count. Anything else is refused rather than indexed as typed, which
+        would never match the stored number."""
+        value = _PHONE_SEPARATORS.sub("", _ascii_digits(e164))
+        return self._digest("phone", check_e164(value))
 
 
 def _ascii_digits(text: str) -> str:
