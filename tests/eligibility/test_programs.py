@@ -220,6 +220,12 @@ def test_broken_yaml_is_refused_with_its_line(tmp_path: Path) -> None:
     assert "demo.yaml, line 11: expected" in message
 
 
+def test_a_key_written_twice_is_refused_rather_than_silently_overwritten(tmp_path: Path) -> None:
+    message = _problem(tmp_path, GOOD.replace("    fail:", "    pass: Again.\n    fail:"))
+
+    assert "demo.yaml, line 11: key 'pass' appears twice" in message
+
+
 def test_a_file_that_is_not_a_mapping_is_refused(tmp_path: Path) -> None:
     message = _problem(tmp_path, "- just\n- a list\n")
 

@@ -170,3 +170,25 @@ def test_a_malformed_stored_decision_is_refused_with_its_case_number() -> None:
 
     with pytest.raises(InvalidInput, match="case C-0001: stored decision is malformed"):
         Decision.from_record(record)
+
+
+def test_a_removed_rule_is_named_as_removed() -> None:
+    short_service = make_facts(
+        "siv",
+        number="C-0010",
+        employer="us-contractor",
+        employment_months=6,
+        siv_step=SivStep.COM_APPROVED,
+    )
+    rule = SIV_TEXT[SIV_TEXT.index("  - id: qualifying-service") : SIV_TEXT.index("  - id: in-the")]
+    without = _siv_edited(rule, "")
+    previous = _previous([short_service])
+
+    screening = screen_cases([short_service], {"siv": without}, previous=previous)
+
+    (change,) = screening.changes
+    assert (change.before, change.after) == (Outcome.INELIGIBLE, Outcome.ELIGIBLE)
+    assert [(r.rule, r.before, r.after) for r in change.rules] == [
+        ("qualifying-service", False, None)
+    ]
+    assert "rule qualifying-service was removed (it failed)" in change.read_out()

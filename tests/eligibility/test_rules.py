@@ -5,9 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from refuge.domain import Relationship, Sex, Stage
-from refuge.eligibility import CaseFacts, Decision, Outcome, SivStep, screen, shipped_programs
+from refuge.eligibility import (
+    CaseFacts,
+    Decision,
+    Outcome,
+    RuleEffect,
+    SivStep,
+    screen,
+    shipped_programs,
+)
 
 from .builders import EXPIRED, family, household, passport, person, tazkira
 from .builders import facts as make_facts
@@ -322,3 +332,72 @@ def test_screening_is_the_same_every_time() -> None:
     facts = _local_staff()
 
     assert _screen(facts) == _screen(facts)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    program=st.sampled_from(sorted(PROGRAMS)),
+    step=st.none() | st.sampled_from(list(SivStep)),
+    employer=st.none() | st.sampled_from(["us-military", "partner-embassy", "local-business"]),
+    role=st.none() | st.sampled_from(["interpreter", "embassy-staff", "driver"]),
+    months=st.none() | st.integers(0, 60),
+    threat=st.none() | st.integers(0, 5),
+    risks=st.frozensets(st.sampled_from(["journalist", "activist", "poet"])),
+    referral=st.none() | st.sampled_from(["ngo", "self"]),
+    accepted=st.frozensets(st.sampled_from(["DEU", "GBR", "BRA"])),
+    nationality=st.sampled_from(["AFG", "USA", "NOR"]),
+    child_born=st.sampled_from(["", "1999", "2010-05", "2019-02-03"]),
+    principal_documents=st.sampled_from(["passport", "expired", "tazkira", "none"]),
+)
+def test_every_outcome_follows_from_the_rules_it_reports(
+    program: str,
+    step: SivStep | None,
+    employer: str | None,
+    role: str | None,
+    months: int | None,
+    threat: int | None,
+    risks: frozenset[str],
+    referral: str | None,
+    accepted: frozenset[str],
+    nationality: str,
+    child_born: str,
+    principal_documents: str,
+) -> None:
+    documents = {
+        "passport": (passport(nationality),),
+        "expired": (passport(nationality, expiry=EXPIRED),),
+        "tazkira": (tazkira(),),
+        "none": (),
+    }[principal_documents]
+    home = household(
+        person(nationalities=(nationality,), documents=documents),
+        (person(child_born), Relationship.CHILD),
+    )
+    facts = make_facts(
+        program,
+        home,
+        siv_step=step,
+        employer=employer,
+        role=role,
+        employment_months=months,
+        threat_level=threat,
+        vulnerabilities=risks,
+        referral=referral,
+        accepted_by=accepted,
+    )
+
+    decision = _screen(facts)
+
+    failed = [r for r in decision.results if not r.passed]
+    assert [r.rule for r in decision.results] == [rule.id for rule in PROGRAMS[program].rules]
+    assert decision.reasons
+    assert set(decision.reasons) <= set(decision.results)
+    if decision.outcome is Outcome.ELIGIBLE:
+        assert not failed
+    elif decision.outcome is Outcome.INELIGIBLE:
+        assert decision.reasons == tuple(r for r in failed if r.effect is RuleEffect.REQUIRE)
+    else:
+        assert all(r.effect is RuleEffect.DOCUMENT for r in failed)
+        assert decision.reasons == tuple(failed)
+    if principal_documents in ("expired", "none") and decision.outcome is not Outcome.INELIGIBLE:
+        assert decision.outcome is Outcome.MISSING_DOCUMENTS

@@ -62,6 +62,13 @@ def read_data_file(path: Path, text: str | None = None) -> DataFile:
         raise InvalidConfiguration(f"{name}{where}: {problem}") from exc
     if not isinstance(data, dict):
         raise InvalidConfiguration(f"{name}: the file must hold a mapping of fields")
+    repeated = list(_repeated_keys(root))
+    if repeated:
+        # YAML keeps the last of two equal keys without a word; a second `when:` would silently
+        # replace the first.
+        raise InvalidConfiguration(
+            "; ".join(f"{name}, line {line}: key {key!r} appears twice" for key, line in repeated)
+        )
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     return DataFile(name, data, root, digest)
@@ -107,3 +114,17 @@ def _child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:
         items: list[yaml.Node] = node.value
         return items[part] if 0 <= part < len(items) else None
     return None
+
+
+def _repeated_keys(node: yaml.Node | None) -> Iterable[tuple[str, int]]:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    yield key.value, key.start_mark.line + 1
+                seen.add(key.value)
+            yield from _repeated_keys(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _repeated_keys(item)

@@ -277,19 +277,13 @@ def _rule_changes(then: Decision, now: Decision) -> tuple[RuleChange, ...]:
     changes = []
     for rule in [*new, *(name for name in old if name not in new)]:
         was, is_ = old.get(rule), new.get(rule)
-        if was is not None and is_ is not None and was.passed == is_.passed:
-            continue
-        latest = is_ if is_ is not None else was
-        if latest is None:  # a name comes from one side or the other
-            continue
-        changes.append(
-            RuleChange(
-                rule,
-                None if was is None else was.passed,
-                None if is_ is None else is_.passed,
-                latest.read_out(),
-            )
-        )
+        if was is not None and is_ is not None:
+            if was.passed != is_.passed:
+                changes.append(RuleChange(rule, was.passed, is_.passed, is_.read_out()))
+        elif is_ is not None:
+            changes.append(RuleChange(rule, None, is_.passed, is_.read_out()))
+        elif was is not None:
+            changes.append(RuleChange(rule, was.passed, None, was.read_out()))
     return tuple(changes)
 
 
