@@ -16,6 +16,8 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from refuge.domain import InvalidInput
+
 __all__ = ["GENESIS", "AuditChain", "AuditEvent", "AuditFinding", "AuditProblem", "Detail"]
 
 GENESIS = "0" * 64
@@ -83,7 +85,7 @@ class AuditChain:
         prev_hash: str = GENESIS,
     ) -> AuditEvent:
         if at.tzinfo is None:
-            raise ValueError("audit event time must carry a time zone")
+            raise InvalidInput(f"audit event {seq}: time must carry a time zone")
         unsealed = AuditEvent(
             seq, at, actor, action, object_kind, object_id, dict(details or {}), prev_hash
         )
