@@ -61,7 +61,7 @@ class AuditChain:
     def digest(self, event: AuditEvent) -> str:
         body = {
             "seq": event.seq,
-            "at": event.at.astimezone(dt.UTC).isoformat(),
+            "at": _utc(event.at).isoformat(),
             "actor": event.actor,
             "action": event.action,
             "object_kind": event.object_kind,
@@ -154,3 +154,9 @@ class AuditChain:
             prev_hash = event.hash
             expected_seq = event.seq + 1
         return findings
+
+
+def _utc(at: dt.datetime) -> dt.datetime:
+    # Sealing refuses naive times, but stores such as SQLite hand UTC times back naive; reading
+    # them as local time would make verification depend on the machine's time zone.
+    return at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
