@@ -102,13 +102,24 @@ class AuditChain:
         )
 
     def verify(self, events: Iterable[AuditEvent]) -> list[AuditFinding]:
-        """Check events in stored order (by seq). Returns what is wrong; empty means intact."""
+        """Check events in stored order (by seq). Returns what is wrong, in stored order; empty
+        means intact.
+
+        An event whose content no longer matches its digest is EDITED, and its links are not
+        trusted. An intact event that does not chain to the one stored before it is REORDERED
+        when the event it chains to is stored elsewhere, and follows MISSING events when that
+        event is gone. Deleting the newest events leaves no trace in the chain itself.
+        """
+        stored = list(events)
+        intact = [hmac.compare_digest(self.digest(event), event.hash) for event in stored]
+        by_hash = {event.hash: event for event in stored}
         findings: list[AuditFinding] = []
-        seen: dict[str, int] = {GENESIS: 0}
-        expected_seq = 1
-        prev_hash = GENESIS
-        for event in events:
-            if not hmac.compare_digest(self.digest(event), event.hash):
+        seen: set[str] = set()
+        for index, event in enumerate(stored):
+            before = stored[index - 1] if index else None
+            twice = event.hash in seen
+            seen.add(event.hash)
+            if not intact[index]:
                 findings.append(
                     AuditFinding(
                         event.seq,
@@ -116,44 +127,46 @@ class AuditChain:
                         f"event {event.seq} was changed after it was written",
                     )
                 )
-            if event.prev_hash != prev_hash:
-                if event.prev_hash in seen:
-                    findings.append(
-                        AuditFinding(
-                            event.seq,
-                            AuditProblem.REORDERED,
-                            f"event {event.seq} follows event {seen[event.prev_hash]} in the "
-                            "chain but is not stored after it",
-                        )
+                continue
+            if twice:
+                findings.append(
+                    AuditFinding(
+                        event.seq, AuditProblem.REORDERED, f"event {event.seq} is stored twice"
                     )
-                elif event.seq > expected_seq:
-                    findings.append(
-                        AuditFinding(
-                            event.seq,
-                            AuditProblem.MISSING,
-                            f"events {expected_seq} to {event.seq - 1} were deleted",
-                        )
-                    )
-                else:
-                    findings.append(
-                        AuditFinding(
-                            event.seq,
-                            AuditProblem.BROKEN_LINK,
-                            f"event {event.seq} does not chain to the event before it",
-                        )
-                    )
-            elif event.seq != expected_seq:
+                )
+                continue
+            if event.prev_hash == (before.hash if before else GENESIS):
+                continue
+            if event.prev_hash == GENESIS or event.prev_hash in by_hash:
+                follows = (
+                    "starts the chain"
+                    if event.prev_hash == GENESIS
+                    else f"follows event {by_hash[event.prev_hash].seq} in the chain"
+                )
+                place = f"after event {before.seq}" if before else "first"
                 findings.append(
                     AuditFinding(
                         event.seq,
                         AuditProblem.REORDERED,
-                        f"event {event.seq} is stored where event {expected_seq} should be",
+                        f"event {event.seq} {follows} but is stored {place}",
                     )
                 )
-            seen[event.hash] = event.seq
-            prev_hash = event.hash
-            expected_seq = event.seq + 1
+            elif before is not None and not intact[index - 1] and before.seq + 1 == event.seq:
+                # The event before it was edited (its stored digest, say): reported just above.
+                continue
+            else:
+                findings.append(AuditFinding(event.seq, AuditProblem.MISSING, _gap(before, event)))
         return findings
+
+
+def _gap(before: AuditEvent | None, event: AuditEvent) -> str:
+    first = before.seq + 1 if before else 1
+    last = event.seq - 1
+    if first == last:
+        return f"event {first} was deleted (event {event.seq} chains to it)"
+    if first < last:
+        return f"events {first} to {last} were deleted (event {event.seq} chains to the last)"
+    return f"the event that event {event.seq} chains to was deleted"
 
 
 def _utc(at: dt.datetime) -> dt.datetime:
