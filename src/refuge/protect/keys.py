@@ -75,8 +75,16 @@ def create_key_file(path: Path) -> KeyEncryptionKey:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError as exc:
         raise AlreadyExists(f"key file {path} exists already; refusing to replace it") from exc
-    with os.fdopen(fd, "w") as out:
-        out.write(key.export() + "\n")
+    try:
+        with os.fdopen(fd, "w") as out:
+            out.write(key.export() + "\n")
+            out.flush()
+            # Everything encrypted under this key is lost with it: make it durable before use.
+            os.fsync(out.fileno())
+    except OSError as exc:
+        # A half-written file would block a retry (never overwritten) and load as damaged.
+        path.unlink(missing_ok=True)
+        raise KeyUnavailable(f"key file {path} could not be written") from exc
     return key
 
 
