@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import errno
 import stat
 import uuid
 from pathlib import Path
 
 import pytest
 
+import refuge.protect.keys
 from refuge.domain import AlreadyExists, DecryptionFailed, KeyUnavailable
 from refuge.protect import DataKey, KeyEncryptionKey, create_key_file, load_key_file
 
@@ -46,6 +48,23 @@ def test_an_existing_key_file_is_never_replaced(tmp_path: Path) -> None:
         create_key_file(path)
     assert path.read_bytes() == content
     assert load_key_file(path).kek_id == original.kek_id
+
+
+def test_a_key_file_that_could_not_be_written_is_not_left_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "refuge.kek"
+
+    def disk_full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(refuge.protect.keys.os, "fsync", disk_full)
+    with pytest.raises(KeyUnavailable, match=str(path)):
+        create_key_file(path)
+    assert not path.exists()
+    monkeypatch.undo()
+    created = create_key_file(path)
+    assert load_key_file(path).kek_id == created.kek_id
 
 
 def test_a_missing_key_file_is_reported_with_its_path(tmp_path: Path) -> None:
