@@ -1,0 +1,475 @@
+"""Column mapping profiles: per organisation, which of its columns hold which Refuge field, as
+YAML files; and, for a file no profile maps, a proposed mapping from its headers (English, Dari,
+Pashto) and HXL hashtags, with a confidence per column, that can be saved as a profile.
+
+A profile file looks like this::
+
+    organisation: kabul-ngo            # the organisation's code
+    name: staff-list                   # unique among the organisation's profiles
+    columns:                           # header text or HXL hashtag -> Refuge field
+      First name: given_name
+      "#contact+phone": phone
+    date_order: day_first              # optional: day_first or month_first
+    phone_region: AF                   # optional: region of numbers written without +country
+    values:                            # optional: the organisation's own words
+      sex: {Mrs: F}
+      relationship: {HH: principal}
+    sheets: [Staff]                    # optional: only these sheets of a workbook
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final
+
+import phonenumbers
+import yaml
+
+from refuge.domain.errors import InvalidConfiguration, InvalidInput
+from refuge.domain.people import Relationship, Sex
+from refuge.intake.dates import DateOrder
+from refuge.intake.fields import MULTI_COLUMN_FIELDS, IntakeField
+from refuge.intake.normalised import lookup_key
+from refuge.intake.phones import DEFAULT_REGION
+from refuge.intake.sources import Column, Header
+
+__all__ = [
+    "DEFAULT_MIN_CONFIDENCE",
+    "ColumnMapping",
+    "MappingProposal",
+    "Profile",
+    "ProposedColumn",
+    "find_profile",
+    "load_profile",
+    "load_profiles",
+    "propose_mapping",
+    "save_profile",
+]
+
+DEFAULT_MIN_CONFIDENCE: Final = 0.75
+_CODE: Final = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")  # as refuge.domain.Organisation
+_KEYS: Final = frozenset(
+    {"organisation", "name", "description", "columns", "date_order", "phone_region", "values",
+     "sheets"}
+)  # fmt: skip
+_VALUE_KINDS: Final = {
+    "sex": {s.value for s in Sex},
+    "relationship": {r.value for r in Relationship},
+}
+_CONTAINED: Final = 0.8
+_FUZZY: Final = 0.9
+_FUZZY_CUTOFF: Final = 0.84
+_HXL_EXACT: Final = 1.0
+_HXL_SUBSET: Final = 0.9
+_RENAMED_FULL: Final = 0.7
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMapping:
+    """A mapping resolved against one sheet's header: which column indices hold which field,
+    and how to read their values."""
+
+    header: Header
+    columns: Mapping[IntakeField, tuple[int, ...]]
+    profile: str | None = None  # None: a proposal from the headers
+    date_order: DateOrder | None = None
+    phone_region: str = DEFAULT_REGION
+    sex_words: Mapping[str, str] = field(default_factory=dict)
+    relationship_words: Mapping[str, str] = field(default_factory=dict)
+
+    def field_of(self, index: int) -> IntakeField | None:
+        for name, indices in self.columns.items():
+            if index in indices:
+                return name
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    organisation: str
+    name: str
+    columns: tuple[tuple[str, IntakeField], ...]
+    date_order: DateOrder | None = None
+    phone_region: str = DEFAULT_REGION
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    sheets: tuple[str, ...] | None = None
+    description: str = ""
+
+    def applies_to(self, header: Header) -> bool:
+        """Every column the profile names is in the header (and the sheet is one of its own)."""
+        if self.sheets is not None and header.sheet is not None and header.sheet not in self.sheets:
+            return False
+        return all(_find(source, header) is not None for source, _ in self.columns)
+
+    def resolve(self, header: Header) -> ColumnMapping:
+        """The mapping for `header`; InvalidInput naming the first column the header lacks."""
+        found: dict[IntakeField, list[int]] = {}
+        for source, target in self.columns:
+            column = _find(source, header)
+            if column is None:
+                sheet = f", sheet {header.sheet}" if header.sheet else ""
+                raise InvalidInput(
+                    f"file {header.file}{sheet}: column {source!r} of profile {self.name} "
+                    f"is not in the header"
+                )
+            found.setdefault(target, []).append(column.index)
+        return ColumnMapping(
+            header,
+            {target: tuple(indices) for target, indices in found.items()},
+            profile=self.name,
+            date_order=self.date_order,
+            phone_region=self.phone_region,
+            sex_words=_keyed(self.values.get("sex", {})),
+            relationship_words=_keyed(self.values.get("relationship", {})),
+        )
+
+
+def _keyed(words: Mapping[str, str]) -> dict[str, str]:
+    return {lookup_key(word): meaning for word, meaning in words.items()}
+
+
+def _find(source: str, header: Header) -> Column | None:
+    if source.lstrip().startswith("#"):
+        wanted = _hxl_parts(source)
+        return next(
+            (c for c in header.columns if c.tag and _hxl_parts(c.tag) == wanted),
+            None,
+        )
+    key = lookup_key(source)
+    return next((c for c in header.columns if c.name and lookup_key(c.name) == key), None)
+
+
+def _hxl_parts(tag: str) -> tuple[str, frozenset[str]]:
+    hashtag, *attributes = re.sub(r"\s+", "", tag).lower().split("+")
+    return hashtag, frozenset(attribute for attribute in attributes if attribute)
+
+
+def find_profile(header: Header, profiles: Iterable[Profile]) -> Profile | None:
+    """The profile that maps the most columns of `header`, among those that apply to it."""
+    applying = [profile for profile in profiles if profile.applies_to(header)]
+    if not applying:
+        return None
+    return max(applying, key=lambda profile: len(profile.columns))
+
+
+# Loading and saving ---------------------------------------------------------------------------
+
+
+def load_profile(path: Path) -> Profile:
+    """Read and check a profile file; InvalidConfiguration names the file and the key."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidConfiguration(f"profile file {path.name}: cannot be read") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise InvalidConfiguration(f"profile file {path.name}: not valid YAML{where}") from exc
+    return profile_from_mapping(data, path.name)
+
+
+def profile_from_mapping(data: object, file: str) -> Profile:
+    def bad(key: str, problem: str) -> InvalidConfiguration:
+        return InvalidConfiguration(f"profile file {file}, key {key}: {problem}")
+
+    if not isinstance(data, dict):
+        raise InvalidConfiguration(f"profile file {file}: expected a mapping at the top")
+    for key in data:
+        if key not in _KEYS:
+            raise bad(str(key), f"unknown key (known: {', '.join(sorted(_KEYS))})")
+    organisation = data.get("organisation")
+    if not isinstance(organisation, str) or not _CODE.match(organisation):
+        raise bad("organisation", "an organisation code (lower-case letters, digits, - or _)")
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise bad("name", "a non-empty profile name")
+    columns = _columns(data.get("columns"), bad)
+    order_text = data.get("date_order")
+    try:
+        date_order = DateOrder(order_text) if order_text is not None else None
+    except ValueError as exc:
+        raise bad("date_order", "day_first or month_first") from exc
+    region = data.get("phone_region", DEFAULT_REGION)
+    if not isinstance(region, str) or region not in phonenumbers.SUPPORTED_REGIONS:
+        raise bad("phone_region", "a two-letter region code phonenumbers knows (e.g. AF)")
+    values = _values(data.get("values", {}), bad)
+    sheets = data.get("sheets")
+    if sheets is not None and (
+        not isinstance(sheets, list) or not all(isinstance(s, str) for s in sheets)
+    ):
+        raise bad("sheets", "a list of sheet names")
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        raise bad("description", "text")
+    return Profile(
+        organisation,
+        name.strip(),
+        columns,
+        date_order,
+        region,
+        values,
+        tuple(sheets) if sheets is not None else None,
+        description,
+    )
+
+
+def _columns(raw: object, bad: Any) -> tuple[tuple[str, IntakeField], ...]:
+    if not isinstance(raw, dict) or not raw:
+        raise bad("columns", "a mapping of column headers or HXL hashtags to Refuge fields")
+    columns: list[tuple[str, IntakeField]] = []
+    seen: dict[IntakeField, str] = {}
+    for source, target in raw.items():
+        if not isinstance(source, str) or not source.strip():
+            raise bad(f"columns.{source}", "a column header or HXL hashtag")
+        try:
+            refuge_field = IntakeField(target)
+        except ValueError as exc:
+            known = ", ".join(f.value for f in IntakeField)
+            raise bad(f"columns.{source}", f"unknown field {target!r} (known: {known})") from exc
+        if refuge_field in seen and refuge_field not in MULTI_COLUMN_FIELDS:
+            raise bad(
+                f"columns.{source}", f"field {refuge_field} is mapped from {seen[refuge_field]!r}"
+            )
+        seen[refuge_field] = source
+        columns.append((source, refuge_field))
+    return tuple(columns)
+
+
+def _values(raw: object, bad: Any) -> dict[str, dict[str, str]]:
+    if not isinstance(raw, dict):
+        raise bad("values", "a mapping with sex and relationship word lists")
+    values: dict[str, dict[str, str]] = {}
+    for kind, words in raw.items():
+        if kind not in _VALUE_KINDS:
+            raise bad(f"values.{kind}", "only sex and relationship take words")
+        if not isinstance(words, dict):
+            raise bad(f"values.{kind}", "a mapping of words to values")
+        for word, meaning in words.items():
+            if str(meaning) not in _VALUE_KINDS[kind]:
+                allowed = ", ".join(sorted(_VALUE_KINDS[kind]))
+                raise bad(f"values.{kind}.{word}", f"not one of {allowed}")
+        values[kind] = {str(word): str(meaning) for word, meaning in words.items()}
+    return values
+
+
+def load_profiles(directory: Path, *, organisation: str | None = None) -> list[Profile]:
+    """Every profile file (*.yaml, *.yml) in `directory`, of `organisation` if given."""
+    paths = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+    profiles = [load_profile(path) for path in paths]
+    return [p for p in profiles if organisation is None or p.organisation == organisation]
+
+
+def save_profile(profile: Profile, path: Path) -> Path:
+    """Write `profile` as YAML that `load_profile` reads back to an equal profile."""
+    data: dict[str, object] = {
+        "organisation": profile.organisation,
+        "name": profile.name,
+    }
+    if profile.description:
+        data["description"] = profile.description
+    data["columns"] = {source: target.value for source, target in profile.columns}
+    if profile.date_order is not None:
+        data["date_order"] = profile.date_order.value
+    if profile.phone_region != DEFAULT_REGION:
+        data["phone_region"] = profile.phone_region
+    if profile.values:
+        data["values"] = {kind: dict(words) for kind, words in profile.values.items()}
+    if profile.sheets is not None:
+        data["sheets"] = list(profile.sheets)
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# Proposals ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProposedColumn:
+    """What a column looks like it holds, how sure the guess is (0 to 1) and why."""
+
+    column: Column
+    field: IntakeField | None
+    confidence: float
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class MappingProposal:
+    header: Header
+    columns: tuple[ProposedColumn, ...]
+
+    def mapping(self, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> ColumnMapping:
+        found: dict[IntakeField, list[int]] = {}
+        for proposed in self.columns:
+            if proposed.field is not None and proposed.confidence >= min_confidence:
+                found.setdefault(proposed.field, []).append(proposed.column.index)
+        return ColumnMapping(
+            self.header, {target: tuple(indices) for target, indices in found.items()}
+        )
+
+    def to_profile(
+        self,
+        organisation: str,
+        name: str,
+        *,
+        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+        date_order: DateOrder | None = None,
+    ) -> Profile:
+        """The proposal as a profile to save; columns below `min_confidence` are left out."""
+        columns: list[tuple[str, IntakeField]] = []
+        for proposed in self.columns:
+            if proposed.field is None or proposed.confidence < min_confidence:
+                continue
+            column = proposed.column
+            source = column.tag if column.tag and proposed.basis.startswith("HXL") else column.name
+            if source:
+                columns.append((source, proposed.field))
+        profile = Profile(organisation, name, tuple(columns), date_order=date_order)
+        # Through the same checks as a profile read from a file.
+        return profile_from_mapping(_as_mapping(profile), f"{name}.yaml")
+
+    def render(self) -> str:
+        lines = []
+        for proposed in self.columns:
+            target = proposed.field.value if proposed.field else "(not mapped)"
+            lines.append(
+                f"{proposed.column.letter:>3}  {proposed.column.label:<30.30}  {target:<20}  "
+                f"{proposed.confidence:4.2f}  {proposed.basis}"
+            )
+        return "\n".join(lines)
+
+
+def _as_mapping(profile: Profile) -> dict[str, object]:
+    data: dict[str, object] = {
+        "organisation": profile.organisation,
+        "name": profile.name,
+        "columns": {source: target.value for source, target in profile.columns},
+    }
+    if profile.date_order is not None:
+        data["date_order"] = profile.date_order.value
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocabulary:
+    headers: dict[str, IntakeField]
+    hxl: tuple[tuple[tuple[str, frozenset[str]], IntakeField], ...]
+
+
+_HEADERS: Final = "headers.yaml"
+
+
+@cache
+def _vocabulary() -> _Vocabulary:
+    text = resources.files("refuge.intake").joinpath("data").joinpath(_HEADERS).read_text("utf-8")
+    loaded = yaml.safe_load(text)
+    if not isinstance(loaded, dict):
+        raise InvalidConfiguration(f"data file {_HEADERS}: expected a mapping of fields")
+    headers: dict[str, IntakeField] = {}
+    hxl: list[tuple[tuple[str, frozenset[str]], IntakeField]] = []
+    for key, entry in loaded.items():
+        try:
+            target = IntakeField(key)
+        except ValueError as exc:
+            raise InvalidConfiguration(f"data file {_HEADERS}, key {key}: unknown field") from exc
+        if not isinstance(entry, dict):
+            raise InvalidConfiguration(f"data file {_HEADERS}, key {key}: expected a mapping")
+        for word in entry.get("headers", []):
+            word_key = lookup_key(str(word))
+            if headers.get(word_key, target) is not target:
+                raise InvalidConfiguration(
+                    f"data file {_HEADERS}, key {key}.headers: {word!r} is also under "
+                    f"{headers[word_key]}"
+                )
+            headers[word_key] = target
+        for tag in entry.get("hxl", []):
+            hxl.append((_hxl_parts(str(tag)), target))
+    return _Vocabulary(headers, tuple(hxl))
+
+
+def propose_mapping(header: Header) -> MappingProposal:
+    """Guess each column's field from its HXL hashtag, else its header text.
+
+    A field that takes one column goes to the column that looks most like it; the others that
+    looked like it are left unmapped, with the reason.
+    """
+    guesses = [_guess(column) for column in header.columns]
+    best: dict[IntakeField, ProposedColumn] = {}
+    for guess in guesses:
+        if guess.field is None or guess.field in MULTI_COLUMN_FIELDS:
+            continue
+        held = best.get(guess.field)
+        if held is None or guess.confidence > held.confidence:
+            best[guess.field] = guess
+    resolved: list[ProposedColumn] = []
+    for guess in guesses:
+        target = guess.field
+        if target is not None and target not in MULTI_COLUMN_FIELDS and best[target] is not guess:
+            winner = best[target].column
+            guess = ProposedColumn(
+                guess.column, None, 0.0, f"looks like {target}, as column {winner.letter} does"
+            )
+        resolved.append(guess)
+    fields = {guess.field for guess in resolved}
+    if (
+        IntakeField.FULL_NAME in fields
+        and IntakeField.FAMILY_NAME in fields
+        and IntakeField.GIVEN_NAME not in fields
+    ):
+        # "Name" beside "Surname" is the given name, not the whole name.
+        resolved = [
+            ProposedColumn(
+                guess.column,
+                IntakeField.GIVEN_NAME,
+                min(guess.confidence, _RENAMED_FULL),
+                "name column beside a family name column",
+            )
+            if guess.field is IntakeField.FULL_NAME
+            else guess
+            for guess in resolved
+        ]
+    return MappingProposal(header, tuple(resolved))
+
+
+def _guess(column: Column) -> ProposedColumn:
+    vocabulary = _vocabulary()
+    if column.tag:
+        hashtag, attributes = _hxl_parts(column.tag)
+        matches = [
+            (len(rule_attributes), rule_attributes == attributes, target)
+            for (rule_hashtag, rule_attributes), target in vocabulary.hxl
+            if rule_hashtag == hashtag and rule_attributes <= attributes
+        ]
+        if matches:
+            size, exact, target = max(matches, key=lambda match: (match[0], match[1]))
+            confidence = _HXL_EXACT if exact else _HXL_SUBSET
+            return ProposedColumn(column, target, confidence, f"HXL hashtag {column.tag}")
+    key = lookup_key(column.name)
+    if not key:
+        return ProposedColumn(column, None, 0.0, "no header")
+    if key in vocabulary.headers:
+        return ProposedColumn(column, vocabulary.headers[key], 1.0, "known header")
+    padded = f" {key} "
+    contained = [word for word in vocabulary.headers if len(word) >= 5 and f" {word} " in padded]
+    if contained:
+        word = max(contained, key=len)
+        return ProposedColumn(
+            column, vocabulary.headers[word], _CONTAINED, "header contains a known header"
+        )
+    close = difflib.get_close_matches(key, list(vocabulary.headers), n=1, cutoff=_FUZZY_CUTOFF)
+    if close:
+        ratio = difflib.SequenceMatcher(None, key, close[0]).ratio()
+        return ProposedColumn(
+            column,
+            vocabulary.headers[close[0]],
+            round(ratio * _FUZZY, 2),
+            "header spelled like a known header",
+        )
+    return ProposedColumn(column, None, 0.0, "header not recognised")

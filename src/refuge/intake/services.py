@@ -1,0 +1,223 @@
+"""Intake use cases: read an organisation's list into accepted records and rejected rows, with a
+report; inspect a list's headers and propose a mapping before importing it.
+
+Nothing here stores anything: the caller persists records, quarantines rejected rows and keeps
+the report. Every row read comes out as exactly one record or one rejected row, in file order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from refuge.domain.errors import InvalidInput
+from refuge.intake.fields import NAME_FIELDS, IntakeField
+from refuge.intake.keys import content_material, identity_material
+from refuge.intake.profiles import (
+    DEFAULT_MIN_CONFIDENCE,
+    ColumnMapping,
+    MappingProposal,
+    Profile,
+    find_profile,
+    propose_mapping,
+)
+from refuge.intake.records import FieldProblem, IntakeRecord, RejectedRow, Severity
+from refuge.intake.report import DEFAULT_MAX_LISTED, IntakeReport, SheetMapping
+from refuge.intake.sources import Header, Limits, ListFormat, ListReader
+from refuge.intake.validation import check_row
+
+__all__ = ["IntakeRun", "Progress", "inspect_list", "read_list"]
+
+_PROGRESS_EVERY: Final = 1000
+_IDENTITY_FIELD: Final = {
+    "source_id": IntakeField.SOURCE_ID.value,
+    "tazkira": IntakeField.TAZKIRA_NUMBER.value,
+    "passport": IntakeField.PASSPORT_NUMBER.value,
+    "name": "name",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    rows: int
+    fraction: float | None  # of the file read so far, when it can be told
+
+
+Result = IntakeRecord | RejectedRow
+
+
+class IntakeRun(Iterator[Result]):
+    """The results of reading one list, produced as they are iterated. `report` fills in as they
+    are; it is complete (`report.finished`) once the iteration ends."""
+
+    def __init__(self, results: Callable[[IntakeRun], Iterator[Result]], report: IntakeReport):
+        self.report = report
+        self._results = results(self)
+
+    def __iter__(self) -> IntakeRun:
+        return self
+
+    def __next__(self) -> Result:
+        return next(self._results)
+
+
+def inspect_list(
+    path: Path, *, sheet: str | None = None, limits: Limits | None = None
+) -> list[MappingProposal]:
+    """The header of each sheet with a proposed mapping, reading no further than the headers."""
+    reader = ListReader(path, sheet=sheet, limits=limits)
+    proposals: list[MappingProposal] = []
+    seen: Header | None = None
+    for row in reader.rows():
+        if row.header is not seen:
+            seen = row.header
+            proposals.append(propose_mapping(row.header))
+    return proposals
+
+
+def read_list(
+    path: Path,
+    *,
+    organisation: str,
+    profile: Profile | None = None,
+    profiles: Iterable[Profile] = (),
+    sheet: str | None = None,
+    limits: Limits | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    max_listed: int = DEFAULT_MAX_LISTED,
+    today: dt.date | None = None,
+) -> IntakeRun:
+    """Read the list at `path` for `organisation`, one result per non-blank row.
+
+    Each sheet is mapped by `profile` if given, else by the organisation's profile in
+    `profiles` that maps its header, else by the mapping proposed from its headers. A sheet no
+    column of which maps to a name is refused (InvalidInput) when it is the only one read, and
+    skipped, with the reason in the report, in a workbook read sheet by sheet.
+    """
+    if profile is not None and profile.organisation != organisation:
+        raise InvalidInput(
+            f"profile {profile.name} belongs to organisation {profile.organisation}, "
+            f"not {organisation}"
+        )
+    reader = ListReader(path, sheet=sheet, limits=limits)
+    own = [p for p in profiles if p.organisation == organisation]
+    report = IntakeReport(path.name, reader.content_hash, organisation, max_listed)
+
+    def results(run: IntakeRun) -> Iterator[Result]:
+        mapping: ColumnMapping | None = None
+        header: Header | None = None
+        seen = _Seen()
+        single_table = reader.format == ListFormat.CSV or sheet is not None
+        for row in reader.rows():
+            if row.header is not header:
+                header = row.header
+                mapping = _mapping(header, profile, own, min_confidence, report, single_table)
+            if row.is_blank:
+                report.blank += 1
+                continue
+            if mapping is None:
+                report.skipped_rows += 1
+                continue
+            result = seen.check(check_row(row, mapping, organisation, today=today), report)
+            report.add(result)
+            if on_progress is not None and report.read % _PROGRESS_EVERY == 0:
+                on_progress(Progress(report.read, reader.fraction))
+            yield result
+        if report.read == 0 and any(s.skipped for s in report.sheets):
+            raise InvalidInput(f"file {path.name}: no sheet has a column that maps to a name")
+        report.finished = True
+        if on_progress is not None:
+            on_progress(Progress(report.read, 1.0))
+
+    return IntakeRun(results, report)
+
+
+def _mapping(
+    header: Header,
+    profile: Profile | None,
+    profiles: list[Profile],
+    min_confidence: float,
+    report: IntakeReport,
+    single_table: bool,
+) -> ColumnMapping | None:
+    where = f"file {header.file}" + (f", sheet {header.sheet}" if header.sheet else "")
+    if profile is not None and not single_table and not profile.applies_to(header):
+        mapping = None
+        reason = f"profile {profile.name} does not map its columns"
+    else:
+        chosen = profile or find_profile(header, profiles)
+        if chosen is not None:
+            mapping = chosen.resolve(header)
+        else:
+            mapping = propose_mapping(header).mapping(min_confidence)
+        reason = "no column maps to a name"
+        if not NAME_FIELDS & set(mapping.columns):
+            mapping = None
+    if mapping is None:
+        if single_table:
+            raise InvalidInput(
+                f"{where}: {reason}; write a profile for it (see inspect_list and save_profile)"
+            )
+        report.sheets.append(SheetMapping(header.sheet, header.row, None, (), (), reason))
+        return None
+    mapped = tuple(
+        (header.columns[index].label, target)
+        for target, indices in mapping.columns.items()
+        for index in indices
+    )
+    taken = {index for indices in mapping.columns.values() for index in indices}
+    unmapped = tuple(
+        column.label for column in header.columns if column.index not in taken and column.label
+    )
+    report.sheets.append(SheetMapping(header.sheet, header.row, mapping.profile, mapped, unmapped))
+    return mapping
+
+
+class _Seen:
+    """Rows already read in this file, by short unkeyed digests held in memory only, to flag a
+    row that repeats an earlier one. Costs some tens of bytes a row."""
+
+    def __init__(self) -> None:
+        self._content: dict[bytes, tuple[str | None, int]] = {}
+        self._identity: dict[bytes, tuple[str | None, int]] = {}
+
+    def check(self, result: Result, report: IntakeReport) -> Result:
+        if not isinstance(result, IntakeRecord):
+            return result
+        here = (result.provenance.sheet, result.provenance.row)
+        content = _short(content_material(result))
+        basis, material = identity_material(result)
+        identity = _short(material)
+        earlier = self._content.setdefault(content, here)
+        if earlier != here:
+            report.duplicates += 1
+            problem = FieldProblem(
+                "row", f"repeats {_place(earlier, here)} of this file", Severity.WARNING
+            )
+            return dataclasses.replace(result, warnings=(*result.warnings, problem))
+        earlier = self._identity.setdefault(identity, here)
+        if earlier != here:
+            problem = FieldProblem(
+                _IDENTITY_FIELD[basis],
+                f"same {basis.replace('_', ' ')} as {_place(earlier, here)}, other values differ",
+                Severity.WARNING,
+            )
+            return dataclasses.replace(result, warnings=(*result.warnings, problem))
+        return result
+
+
+def _short(material: bytes) -> bytes:
+    return hashlib.blake2b(material, digest_size=16).digest()
+
+
+def _place(earlier: tuple[str | None, int], here: tuple[str | None, int]) -> str:
+    sheet, row = earlier
+    if sheet != here[0] and sheet is not None:
+        return f"row {row} of sheet {sheet}"
+    return f"row {row}"
