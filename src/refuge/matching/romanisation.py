@@ -12,12 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
 
-import yaml
-
-from refuge.domain.errors import InvalidConfiguration
+from refuge.matching.rulebook import romanisation_rules
 
 __all__ = ["romanise"]
 
@@ -79,34 +75,12 @@ class _Rules:
     symbols: dict[int, str]
 
 
-def _load(name: str) -> dict[str, Any]:
-    path = f"rules/{name}"
-    try:
-        text = resources.files("refuge.matching").joinpath(path).read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
-    except (OSError, yaml.YAMLError) as exc:
-        raise InvalidConfiguration(f"matching rule file {path} cannot be read") from exc
-    if not isinstance(data, dict):
-        raise InvalidConfiguration(f"matching rule file {path} must hold a mapping")
-    return data
-
-
-def _str_map(data: dict[str, Any], key: str, file: str) -> dict[str, str]:
-    table = data.get(key)
-    if not isinstance(table, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in table.items()
-    ):
-        raise InvalidConfiguration(f"matching rule file rules/{file}: {key} must map text to text")
-    return table
-
-
 @cache
 def _rules() -> _Rules:
-    lexicon = _str_map(_load("lexicon.yaml"), "words", "lexicon.yaml")
-    letters = _load("letters.yaml")
-    words = {_lookup_form(_clean(k)): v for k, v in lexicon.items()}
-    symbols = {ord(k): v for k, v in _str_map(letters, "symbols", "letters.yaml").items()}
-    return _Rules(words, _str_map(letters, "consonants", "letters.yaml"), symbols)
+    tables = romanisation_rules()
+    words = {_lookup_form(_clean(k)): v for k, v in tables.words.items()}
+    symbols = {ord(k): v for k, v in tables.symbols.items()}
+    return _Rules(words, dict(tables.consonants), symbols)
 
 
 def lexicon() -> dict[str, str]:

@@ -1,0 +1,127 @@
+"""How alike two names are, across scripts, spellings and word order; and the keys of a person's
+name that record linkage compares and blocks on, as plain columns it can precompute."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from rapidfuzz.distance import Indel, JaroWinkler
+
+from refuge.domain.people import PersonName
+from refuge.matching.names import blocking_key, name_key, spell
+from refuge.matching.rulebook import name_rules
+
+__all__ = [
+    "NAME_KEY_COLUMNS",
+    "PersonNameKeys",
+    "key_similarity",
+    "name_similarity",
+    "person_name_keys",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonNameKeys:
+    """The keys of one person's name. `full` keeps the given-then-family order; `full_sorted`
+    has the same words in alphabetical order, so it is equal for a name whose given and family
+    parts were swapped. The `*_block` keys are consonant skeletons for blocking."""
+
+    given: str
+    family: str
+    full: str
+    full_sorted: str
+    given_block: str
+    family_block: str
+    full_block: str
+
+    def columns(self, prefix: str = "name_") -> dict[str, str]:
+        """The keys as columns, e.g. {"name_given": ..., "name_full_sorted": ...}."""
+        return {f"{prefix}{field}": getattr(self, field) for field in NAME_KEY_COLUMNS}
+
+
+_MERGED_WORD_MIN = 0.85
+
+NAME_KEY_COLUMNS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(PersonNameKeys))
+
+
+def person_name_keys(name: PersonName) -> PersonNameKeys:
+    """Keys for a person's given, family and full name. The romanised form is used where the
+    record has one, else the name as written (romanised here if in Perso-Arabic script).
+    Compounds are never joined across the given/family boundary."""
+    given = name_key(name.given_romanised or name.given)
+    family = name_key(name.family_romanised or name.family)
+    full = " ".join(part for part in (given, family) if part)
+    return PersonNameKeys(
+        given=given,
+        family=family,
+        full=full,
+        full_sorted=" ".join(sorted(full.split())),
+        given_block=blocking_key(given),
+        family_block=blocking_key(family),
+        full_block=blocking_key(full),
+    )
+
+
+def name_similarity(a: str, b: str) -> float:
+    """How alike two names are, from 0 (nothing alike, or a name missing) to 1 (same key), in
+    any script and either word order. Built on Jaro-Winkler between the words of the keys, each
+    word matched with its best counterpart on the other side; words that differ only by an
+    ending that makes another name (Hamid / Hamida) score low however alike their letters are."""
+    return key_similarity(name_key(a), name_key(b))
+
+
+def key_similarity(a: str, b: str) -> float:
+    """`name_similarity` for two keys already made by `name_key` (for precomputed columns)."""
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    left, right = a.split(), b.split()
+    best = _aligned(left, right)
+    # Two words on one side may be one word on the other (Noor Ahmad / Noorahmad).
+    if len(left) > len(right):
+        best = max([best, *(_aligned(merged, right) for merged in _merges(left, right))])
+    elif len(right) > len(left):
+        best = max([best, *(_aligned(left, merged) for merged in _merges(right, left))])
+    return best
+
+
+def _merges(words: Sequence[str], other: Sequence[str]) -> list[list[str]]:
+    """`words` with two neighbours written as one, where the one word is nearly a word of
+    `other`: by Indel, which unlike Jaro-Winkler gives no bonus for a shared beginning, so
+    Mohammad Rahimi is not taken for a long spelling of Mohammad."""
+    merges = []
+    for i in range(len(words) - 1):
+        joined = words[i] + words[i + 1]
+        if max(Indel.normalized_similarity(joined, word) for word in other) >= _MERGED_WORD_MIN:
+            merges.append([*words[:i], joined, *words[i + 2 :]])
+    return merges
+
+
+def _aligned(left: Sequence[str], right: Sequence[str]) -> float:
+    """Symmetric Monge-Elkan: each word's best match on the other side, averaged over all the
+    words of both sides, so a word missing on one side costs as much as a mismatched one."""
+    total = sum(max(_word_similarity(x, y) for y in right) for x in left)
+    total += sum(max(_word_similarity(x, y) for x in left) for y in right)
+    return total / (len(left) + len(right))
+
+
+def _word_similarity(x: str, y: str) -> float:
+    if x == y:
+        return 1.0
+    score = float(JaroWinkler.similarity(x, y))
+    shorter, longer = (x, y) if len(x) <= len(y) else (y, x)
+    endings, cap = _different_name_endings()
+    if longer.startswith(shorter) and longer[len(shorter) :] in endings:
+        return min(score, cap)
+    return score
+
+
+@cache
+def _different_name_endings() -> tuple[frozenset[str], float]:
+    rules = name_rules()
+    endings = frozenset(spell(ending.lower()) for ending in rules.different_name_endings)
+    return endings, rules.derived_name_score
