@@ -15,6 +15,7 @@ from refuge.intake.normalised import Normalised
 from refuge.intake.phones import DEFAULT_REGION, e164_of, parse_phones
 from refuge.intake.profiles import (
     DEFAULT_MIN_CONFIDENCE,
+    SHARED,
     ColumnMapping,
     MappingProposal,
     Profile,
@@ -24,6 +25,7 @@ from refuge.intake.profiles import (
     load_profiles,
     propose_mapping,
     save_profile,
+    shared_profiles,
 )
 from refuge.intake.records import (
     FieldProblem,
@@ -55,6 +57,7 @@ __all__ = [
     "DEFAULT_REGION",
     "MULTI_COLUMN_FIELDS",
     "NAME_FIELDS",
+    "SHARED",
     "Cell",
     "Change",
     "Column",
@@ -107,4 +110,5 @@ __all__ = [
     "read_list",
     "read_rows",
     "save_profile",
+    "shared_profiles",
 ]

@@ -38,7 +38,7 @@ class RecordKey:
 
 def identity_material(record: IntakeRecord) -> tuple[str, bytes]:
     """What identifies the row within its organisation's lists, strongest first: the
-    organisation's own id, a tazkira, a passport, else name, father's name, date of birth and
+    organisation's own id, a tazkira, a passport, else name, father's name, year of birth and
     household. (Row numbers are not identity: a corrected list may insert rows.)"""
     if record.source_id:
         basis, parts = "source_id", [record.source_id]
@@ -53,7 +53,8 @@ def identity_material(record: IntakeRecord) -> tuple[str, bytes]:
             record.name.given_romanised.casefold(),
             record.name.family_romanised.casefold(),
             father.casefold(),
-            record.date_of_birth.iso(),
+            # The year only: corrections most often make a date more precise, not another year.
+            str(record.date_of_birth.year or ""),
             record.household_reference or "",
         ]
     material = json.dumps([record.provenance.organisation, basis, *parts], ensure_ascii=False)

@@ -41,6 +41,7 @@ from refuge.intake.sources import Column, Header
 
 __all__ = [
     "DEFAULT_MIN_CONFIDENCE",
+    "SHARED",
     "ColumnMapping",
     "MappingProposal",
     "Profile",
@@ -50,10 +51,12 @@ __all__ = [
     "load_profiles",
     "propose_mapping",
     "save_profile",
+    "shared_profiles",
 ]
 
 DEFAULT_MIN_CONFIDENCE: Final = 0.75
 _CODE: Final = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")  # as refuge.domain.Organisation
+SHARED: Final = "*"  # the organisation of a profile every organisation may use
 _KEYS: Final = frozenset(
     {"organisation", "name", "description", "columns", "date_order", "phone_region", "values",
      "sheets"}
@@ -184,8 +187,12 @@ def profile_from_mapping(data: object, file: str) -> Profile:
         if key not in _KEYS:
             raise bad(str(key), f"unknown key (known: {', '.join(sorted(_KEYS))})")
     organisation = data.get("organisation")
-    if not isinstance(organisation, str) or not _CODE.match(organisation):
-        raise bad("organisation", "an organisation code (lower-case letters, digits, - or _)")
+    if not isinstance(organisation, str) or not (
+        organisation == SHARED or _CODE.match(organisation)
+    ):
+        raise bad(
+            "organisation", 'an organisation code (lower-case letters, digits, - or _) or "*"'
+        )
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         raise bad("name", "a non-empty profile name")
@@ -259,10 +266,22 @@ def _values(raw: object, bad: Any) -> dict[str, dict[str, str]]:
 
 
 def load_profiles(directory: Path, *, organisation: str | None = None) -> list[Profile]:
-    """Every profile file (*.yaml, *.yml) in `directory`, of `organisation` if given."""
+    """Every profile file (*.yaml, *.yml) in `directory`; with `organisation`, only its own and
+    the shared ones."""
     paths = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
     profiles = [load_profile(path) for path in paths]
-    return [p for p in profiles if organisation is None or p.organisation == organisation]
+    return [p for p in profiles if organisation is None or p.organisation in (organisation, SHARED)]
+
+
+def shared_profiles() -> list[Profile]:
+    """The profiles Refuge ships for every organisation (its own list template)."""
+    directory = resources.files("refuge.intake").joinpath("data").joinpath("profiles")
+    profiles = []
+    for entry in sorted(directory.iterdir(), key=lambda item: item.name):
+        if entry.name.endswith((".yaml", ".yml")):
+            data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+            profiles.append(profile_from_mapping(data, entry.name))
+    return profiles
 
 
 def save_profile(profile: Profile, path: Path) -> Path:

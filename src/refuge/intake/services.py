@@ -20,11 +20,13 @@ from refuge.intake.fields import NAME_FIELDS, IntakeField
 from refuge.intake.keys import content_material, identity_material
 from refuge.intake.profiles import (
     DEFAULT_MIN_CONFIDENCE,
+    SHARED,
     ColumnMapping,
     MappingProposal,
     Profile,
     find_profile,
     propose_mapping,
+    shared_profiles,
 )
 from refuge.intake.records import FieldProblem, IntakeRecord, RejectedRow, Severity
 from refuge.intake.report import DEFAULT_MAX_LISTED, IntakeReport, SheetMapping
@@ -95,18 +97,21 @@ def read_list(
 ) -> IntakeRun:
     """Read the list at `path` for `organisation`, one result per non-blank row.
 
-    Each sheet is mapped by `profile` if given, else by the organisation's profile in
-    `profiles` that maps its header, else by the mapping proposed from its headers. A sheet no
+    Each sheet is mapped by `profile` if given, else by the profile in `profiles` (the
+    organisation's own, then shared ones, then those Refuge ships) that maps its header, else by
+    the mapping proposed from its headers. A sheet no
     column of which maps to a name is refused (InvalidInput) when it is the only one read, and
     skipped, with the reason in the report, in a workbook read sheet by sheet.
     """
-    if profile is not None and profile.organisation != organisation:
+    if profile is not None and profile.organisation not in (organisation, SHARED):
         raise InvalidInput(
             f"profile {profile.name} belongs to organisation {profile.organisation}, "
             f"not {organisation}"
         )
     reader = ListReader(path, sheet=sheet, limits=limits)
+    # The organisation's own profiles first: among equally good ones, the first is chosen.
     own = [p for p in profiles if p.organisation == organisation]
+    own += [p for p in [*profiles, *shared_profiles()] if p.organisation == SHARED]
     report = IntakeReport(path.name, reader.content_hash, organisation, max_listed)
 
     def results(run: IntakeRun) -> Iterator[Result]:

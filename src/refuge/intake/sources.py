@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -21,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import IO, Final
 
 import charset_normalizer
 from openpyxl import load_workbook
@@ -53,6 +54,7 @@ _DELIMITERS: Final = ",;\t|"
 # The encodings lists really arrive in. Restricting the detector to them keeps it from choosing a
 # close cousin (cp1250 for a cp1252 file) on short samples.
 _CANDIDATE_ENCODINGS: Final = ["utf_8", "utf_16", "utf_16_le", "utf_16_be", "cp1256", "cp1252"]
+_SURROGATE: Final = re.compile("[\udc80-\udcff]")
 _HASHTAG: Final = re.compile(r"^#[A-Za-z][A-Za-z0-9_]*(\s*\+\s*[A-Za-z][A-Za-z0-9_]*)*$")
 
 
@@ -130,6 +132,7 @@ class SourceRow:
     row: int
     header: Header = field(repr=False)
     values: tuple[Cell, ...] = field(repr=False)
+    cut_short: bool = False  # the last row of a text file that ends without a line break
 
     @property
     def is_blank(self) -> bool:
@@ -255,10 +258,12 @@ class ListReader:
             binary.seek(0)
             size = max(self.size, 1)
             self._fraction = lambda: binary.tell() / size
-            text = io.TextIOWrapper(binary, encoding=encoding, newline="")
+            # Undecodable bytes become lone surrogates, so the row that holds them can be named.
+            text = io.TextIOWrapper(binary, encoding=encoding, errors="surrogateescape", newline="")
             reader = csv.reader(text, delimiter=delimiter)
             numbered = _numbered_csv(reader, path, encoding, self.limits)
-            yield from _rows_below_header(numbered, path.name, self.content_hash, None)
+            rows = _rows_below_header(numbered, path.name, self.content_hash, None)
+            yield from _last_marked(rows, cut_short=not _ends_with_line_break(binary))
             self._fraction = lambda: 1.0
 
     def _xlsx_rows(self) -> Iterator[SourceRow]:
@@ -294,6 +299,29 @@ class ListReader:
             raise _damaged(path) from exc
         finally:
             book.close()
+
+
+def _ends_with_line_break(binary: IO[bytes]) -> bool:
+    """Whether the file's last byte (or UTF-16 code unit) is a line break, its cursor kept."""
+    here = binary.tell()
+    try:
+        binary.seek(max(0, binary.seek(0, io.SEEK_END) - 2))
+        tail = binary.read(2)
+    finally:
+        binary.seek(here)
+    return tail.strip(b"\x00").endswith((b"\n", b"\r")) or not tail
+
+
+def _last_marked(rows: Iterator[SourceRow], *, cut_short: bool) -> Iterator[SourceRow]:
+    """The rows, the last one marked when the file ends inside it: a list cut off in transfer
+    or by a size limit loses the end of its last row without any other sign."""
+    previous: SourceRow | None = None
+    for row in rows:
+        if previous is not None:
+            yield previous
+        previous = row
+    if previous is not None:
+        yield dataclasses.replace(previous, cut_short=cut_short and not previous.is_blank)
 
 
 def read_rows(
@@ -359,6 +387,8 @@ def _numbered_csv(
                 f"file {path.name}, row {number + 1}: not readable as CSV ({_csv_reason(exc)})"
             ) from exc
         number += 1
+        if any(_SURROGATE.search(value) for value in values):
+            raise _undecodable(path, encoding, number)
         if len(values) > limits.max_columns:
             raise InvalidInput(
                 f"file {path.name}, row {number}: {len(values)} columns is over the limit of "

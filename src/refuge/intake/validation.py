@@ -162,6 +162,12 @@ def check_row(
         clean_text(cell_text(value)) for _, value in checked.cells(IntakeField.NOTES)
     )
     unmapped = _unmapped(row, mapping, checked)
+    if row.cut_short:
+        checked.problems.append(
+            FieldProblem(
+                "row", "the file ends inside this row: it may be cut short", Severity.WARNING
+            )
+        )
 
     errors = any(problem.severity is Severity.ERROR for problem in checked.problems)
     if errors or name_result is None:
