@@ -11,7 +11,7 @@ from functools import cache
 from rapidfuzz.distance import Indel, JaroWinkler
 
 from refuge.domain.people import PersonName
-from refuge.matching.names import blocking_key, name_key, spell
+from refuge.matching.names import blocking_key, compound_affixes, name_key, spell
 from refuge.matching.rulebook import name_rules
 
 __all__ = [
@@ -112,12 +112,26 @@ def _aligned(left: Sequence[str], right: Sequence[str]) -> float:
 def _word_similarity(x: str, y: str) -> float:
     if x == y:
         return 1.0
+    x, y = _without_shared_affixes(x, y)
     score = float(JaroWinkler.similarity(x, y))
     shorter, longer = (x, y) if len(x) <= len(y) else (y, x)
     endings, cap = _different_name_endings()
     if longer.startswith(shorter) and longer[len(shorter) :] in endings:
         return min(score, cap)
     return score
+
+
+def _without_shared_affixes(x: str, y: str) -> tuple[str, str]:
+    """Two compounds compared by what tells them apart: Abdul Rahman and Abdul Karim share
+    "abdul", which Jaro-Winkler would otherwise reward as a long common beginning."""
+    starts, ends = compound_affixes()
+    for affix in starts:
+        if x.startswith(affix) and y.startswith(affix) and x != affix and y != affix:
+            x, y = x[len(affix) :], y[len(affix) :]
+    for affix in ends:
+        if x.endswith(affix) and y.endswith(affix) and x != affix and y != affix:
+            x, y = x[: -len(affix)], y[: -len(affix)]
+    return x, y
 
 
 @cache

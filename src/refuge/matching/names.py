@@ -31,6 +31,7 @@ from refuge.matching.rulebook import NameRules, name_rules
 __all__ = [
     "blocking_key",
     "canonical_word",
+    "compound_affixes",
     "name_key",
     "normalise_name",
     "spell",
@@ -207,6 +208,15 @@ def _check_keys_are_fixed(compiled: _Compiled) -> None:
 @cache
 def _rules() -> _Compiled:
     return _compile(name_rules())
+
+
+def compound_affixes() -> tuple[frozenset[str], frozenset[str]]:
+    """The key forms of compound parts that start a key word (abdul, gul) and that end one
+    (ula, udin, khan, jan): shared by many different names, so weak evidence of a match."""
+    rules = _rules()
+    starts = frozenset({rules.abd_key, *rules.prefixes.values()})
+    ends = frozenset(affix.key for affix in rules.suffixes)
+    return starts, ends
 
 
 def spell(word: str) -> str:

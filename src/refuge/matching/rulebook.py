@@ -23,6 +23,7 @@ __all__ = [
     "Title",
     "Variant",
     "name_rules",
+    "parse_name_rules",
     "read_rule_file",
     "romanisation_rules",
 ]
@@ -144,15 +145,20 @@ def _problems(exc: ValidationError) -> str:
     )
 
 
+def parse_name_rules(data: dict[str, Any], source: str = "rules/names.yaml") -> NameRules:
+    """Name rules from the mapping a rule file holds; `source` names the file in errors."""
+    try:
+        return NameRules.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidConfiguration(
+            f"matching rule file {source} is wrong: {_problems(exc)}"
+        ) from exc
+
+
 @cache
 def name_rules() -> NameRules:
     """rules/names.yaml, checked."""
-    try:
-        return NameRules.model_validate(read_rule_file("names.yaml"))
-    except ValidationError as exc:
-        raise InvalidConfiguration(
-            f"matching rule file rules/names.yaml is wrong: {_problems(exc)}"
-        ) from exc
+    return parse_name_rules(read_rule_file("names.yaml"))
 
 
 @cache
