@@ -222,4 +222,4 @@ class SqlCaseRepository:
         rows = self._work.session.execute(
             select(CaseRow.program, func.count()).group_by(CaseRow.program)
         )
-        return dict(rows)
+        return {program: count for program, count in rows}
