@@ -311,8 +311,15 @@ def make_household(
     people: list[TruePerson] = []
     principal_given: AfghanName | None = None
     spouse_given: AfghanName | None = None
+    # Sayyid lineages carry "Sayed" before their men's names; many more men carry "Mohammad".
+    sayed_line = afghan_names and rng.random() < 0.05
     for draft in drafts:
         given = _given(rng, book, nationality, draft.sex)
+        if afghan_names and draft.sex is Sex.MALE and " " not in given.latin:
+            if sayed_line and rng.random() < 0.8:
+                given = _prefixed(given, *NAME_PREFIXES["sayed"])
+            elif rng.random() < 0.12:
+                given = _prefixed(given, *NAME_PREFIXES["mohammad"])
         rel = draft.relationship
         if rel is Relationship.PRINCIPAL:
             principal_given = given
@@ -391,6 +398,24 @@ def _father_of(
     if rel in (Relationship.PRINCIPAL, Relationship.SIBLING):
         return grandfather
     return _NO_NAME
+
+
+# Latin and Perso-Arabic forms of the first parts of compound men's names.
+NAME_PREFIXES: Mapping[str, tuple[str, str]] = {
+    "mohammad": ("Mohammad", "محمد"),
+    "sayed": ("Sayed", "سید"),
+}
+
+
+def _prefixed(name: AfghanName, latin: str, arabic: str) -> AfghanName:
+    if name.latin.startswith(latin):
+        return name
+    return AfghanName(
+        f"{latin} {name.latin}",
+        f"{arabic} {name.arabic}",
+        tuple(f"{latin} {variant}" for variant in name.latin_variants),
+        tuple(f"{arabic} {variant}" for variant in name.arabic_variants),
+    )
 
 
 def _given(rng: random.Random, book: NameBook, nationality: str, sex: Sex) -> AfghanName:

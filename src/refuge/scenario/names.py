@@ -38,7 +38,7 @@ __all__ = [
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "refuge"
 
 # Bump when the extraction below changes, so an old cache file is not reused.
-EXTRACTION_FORMAT = 4
+EXTRACTION_FORMAT = 9
 
 # Nationality (alpha-3) -> the dataset country (alpha-2) its names are drawn from. The dataset
 # has no lists for Belarus, Ukraine, Kyrgyzstan, Tajikistan or Uzbekistan: those draw from the
@@ -112,7 +112,7 @@ NOT_GIVEN_NAMES: frozenset[str] = frozenset(
         "pashtoon", "tajik", "hazara", "uzbek", "dokhtar", "dokhtark", "shab", "jan", "gul",
         "agha", "aqa", "shah", "mir", "sayed", "sayyid", "syed", "said", "zabi", "ustad",
         "ostad", "kaka", "lala", "bibi", "baba", "sahib", "sahil", "eshwa", "shahzada",
-        "dokhter", "pranses", "behtarin", "khanm", "khanum", "nafas",
+        "dokhter", "pranses", "behtarin", "khanm", "khanum", "nafas", "hezb", "hizb",
     }
 )  # fmt: skip
 NOT_FAMILY_NAMES: frozenset[str] = frozenset(
@@ -141,6 +141,9 @@ _SLAVIC_STYLE_SOURCES = frozenset({"RU", "KZ", "TM"})
 _LATIN_NAME = re.compile(r"^[A-Z][a-z]+(?: [A-Z][a-z]{2,})?$")
 _LATIN_WORD = re.compile(r"^[A-Z][a-z]{2,}$")
 _REPEAT = re.compile(r"(.)\1+")
+# "-ullah" (God) closes many names and is spelt every way in both scripts: one symbol for it.
+_LATIN_ULLAH = re.compile(r"([a-z])(?:[aeiou]llah|[aeiou]lla|[aeiou]lah|[aeiou]llha)$")
+_ARABIC_ULLAH = re.compile(r"(?:\s?ا?لله|\s?اله)$")
 
 T = TypeVar("T")
 
@@ -302,15 +305,15 @@ def latin_skeleton(name: str) -> str:
 
 def _arabic_key(name: str) -> str:
     """Consonants and written long vowels, for comparing with `_latin_key`."""
-    letters = name.replace(" ", "")
-    out = [ARABIC_INITIALS.get(letters[0], ARABIC_SKELETON[letters[0]].lower())]
+    letters = _ARABIC_ULLAH.sub("@", name).replace(" ", "")
+    out = [ARABIC_INITIALS.get(letters[0], ARABIC_SKELETON.get(letters[0], letters[0]).lower())]
     for char in letters[1:]:
-        out.append(ARABIC_VOWELS.get(char, ARABIC_SKELETON[char].lower()))
+        out.append(ARABIC_VOWELS.get(char, ARABIC_SKELETON.get(char, char).lower()))
     return _REPEAT.sub(r"\1", "".join(out)).rstrip("h")
 
 
 def _latin_key(name: str) -> str:
-    text = name.lower().replace(" ", "")
+    text = _LATIN_ULLAH.sub(r"\1@", name.lower().replace(" ", ""))
     initial = ""
     if text[0] in "aeiou":
         initial, text = "a", text.lstrip("aeiou")
@@ -318,7 +321,10 @@ def _latin_key(name: str) -> str:
         text = text.replace(digraph, letter)
     for spelling, vowel in LATIN_VOWELS:
         text = text.replace(spelling, vowel)
-    kept = [char if char in "iu" else LATIN_SKELETON.get(char, "") for char in text]
+    kept = [
+        char if char in "iu" or not char.islower() else LATIN_SKELETON.get(char, "")
+        for char in text
+    ]
     return _REPEAT.sub(r"\1", initial + "".join(kept).lower()).rstrip("h")
 
 
@@ -403,7 +409,7 @@ def _pair_afghan(table: Mapping[str, Mapping[str, Any]], *, given: bool) -> list
             if lat_rank > 8000:
                 continue
             score = difflib.SequenceMatcher(None, key, _latin_key(lat)).ratio()
-            score -= 0.04 * math.log10(lat_rank) + (0.05 if (" " in lat) != (" " in name) else 0)
+            score -= 0.04 * math.log10(lat_rank) + (0.05 if " " in lat and " " not in name else 0)
             if _key_ending(key) != _key_ending(_latin_key(lat)):
                 score -= 0.15
             if score >= 0.8:
@@ -461,7 +467,7 @@ def _merge_spellings(rows: list[dict[str, Any]], latin: Mapping[str, int]) -> li
             _ending(row["latin"]),
             arabic_skeleton(row["arabic"]),
             # Najib / Najiba: the feminine form is another name (but -ullah ends in he too).
-            row["arabic"].endswith("ه") and not row["arabic"].endswith("لله"),
+            row["arabic"].endswith("ه") and not _ARABIC_ULLAH.search(row["arabic"]),
             row["sex"],
         )
         groups[key].append(row)
