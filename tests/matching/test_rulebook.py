@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from refuge.domain.errors import InvalidConfiguration
+from refuge.domain import InvalidConfiguration
 from refuge.matching import names
 from refuge.matching.rulebook import (
     name_rules,

@@ -10,7 +10,7 @@ from functools import cache
 
 from rapidfuzz.distance import Indel, JaroWinkler
 
-from refuge.domain.people import PersonName
+from refuge.domain import PersonName
 from refuge.matching.names import blocking_key, compound_affixes, name_key, spell
 from refuge.matching.rulebook import name_rules
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from refuge.domain.errors import InvalidConfiguration
+from refuge.domain import InvalidConfiguration
 from refuge.matching.romanisation import romanise
 from refuge.matching.rulebook import NameRules, name_rules
 
@@ -85,6 +85,7 @@ class _Compiled:
     folded_variants: dict[str, str]  # spelling after the spelling rules -> key word
     derived: tuple[tuple[str, str], ...]  # longest first
     titles: tuple[_Title, ...]
+    title_words: frozenset[str]
     abd_root: str
     abd_key: str
     abd_prefixes: frozenset[str]
@@ -97,8 +98,11 @@ class _Compiled:
 
 def _plain(text: str) -> str:
     """Lower-case ASCII letters and digits, accents and apostrophes dropped, words spaced."""
-    decomposed = _APOSTROPHES.sub("", unicodedata.normalize("NFKD", text))
-    ascii_only = "".join(char for char in decomposed if char.isascii()).lower()
+    if text.isascii():
+        ascii_only = _APOSTROPHES.sub("", text).lower()
+    else:
+        decomposed = _APOSTROPHES.sub("", unicodedata.normalize("NFKD", text))
+        ascii_only = "".join(char for char in decomposed if char.isascii()).lower()
     return _NOT_ALNUM.sub(" ", ascii_only).strip()
 
 
@@ -169,6 +173,7 @@ def _compile(data: NameRules) -> _Compiled:
         folded_variants=folded,
         derived=derived,
         titles=(),
+        title_words=frozenset(),
         abd_root=root,
         abd_key=spell_(prefixes[0]),
         abd_prefixes=frozenset(prefixes),
@@ -190,7 +195,8 @@ def _compile(data: NameRules) -> _Compiled:
         )
         for title in data.titles
     )
-    compiled = dataclasses.replace(compiled, titles=titles)
+    title_words = frozenset(word for title in titles for word in title.words)
+    compiled = dataclasses.replace(compiled, titles=titles, title_words=title_words)
     _check_keys_are_fixed(compiled)
     return compiled
 
@@ -257,7 +263,9 @@ def _derived(table: dict[str, str], rules: _Compiled, word: str) -> str:
 def _drop_titles(rules: _Compiled, words: list[str]) -> list[str]:
     folded = [_canonical_cached(word) for word in words]
     # A name made only of titles is kept whole: "Haji" alone is what the list says.
-    if all(any(word in title.words for title in rules.titles) for word in folded):
+    if all(word in rules.title_words for word in folded):
+        return words
+    if not any(word in rules.title_words for word in folded):
         return words
     kept = list(range(len(words)))
     for title in rules.titles:
@@ -290,14 +298,19 @@ def _split(rules: _Compiled, words: Iterable[str]) -> list[_Part]:
         if parts and parts[-1].kind in (_Kind.ABD, _Kind.ARTICLE) and word in rules.articles:
             parts.append(_Part(_Kind.ARTICLE, word))
             continue
-        suffix = next((affix for affix in rules.suffixes if affix.spelling == word), None)
-        if suffix is not None:
-            parts.append(_Part(_Kind.SUFFIX, suffix.key))
-        elif word in rules.prefixes:
-            parts.append(_Part(_Kind.PREFIX, rules.prefixes[word]))
-        else:
-            parts.extend(_split_abd(rules, word))
+        parts.extend(_split_word(word))
     return parts
+
+
+@lru_cache(maxsize=1 << 16)
+def _split_word(word: str) -> tuple[_Part, ...]:
+    rules = _rules()
+    suffix = next((affix for affix in rules.suffixes if affix.spelling == word), None)
+    if suffix is not None:
+        return (_Part(_Kind.SUFFIX, suffix.key),)
+    if word in rules.prefixes:
+        return (_Part(_Kind.PREFIX, rules.prefixes[word]),)
+    return tuple(_split_abd(rules, word))
 
 
 def _split_abd(rules: _Compiled, word: str) -> list[_Part]:

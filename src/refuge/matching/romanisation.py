@@ -112,6 +112,8 @@ def romanise(text: str) -> str:
     >>> romanise("محمد رحیمی")
     'Mohammad Rahimi'
     """
+    if text.isascii():
+        return _SPACES.sub(" ", text).strip()
     rules = _rules()
     text = _clean(text).translate(rules.symbols)
     text = _SPLIT_ALLAH.sub(ZWNJ, text)

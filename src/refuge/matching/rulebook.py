@@ -11,7 +11,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from refuge.domain.errors import InvalidConfiguration
+from refuge.domain import InvalidConfiguration
 
 __all__ = [
     "AbdulCompound",
