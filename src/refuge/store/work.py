@@ -14,9 +14,9 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Delete, Update, insert, select, update
+from sqlalchemy import Delete, Table, Update, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -178,7 +178,9 @@ class Work:
             for model in _ORDER:
                 rows = pending.get(model)
                 if rows:
-                    self.session.execute(insert(model), rows)
+                    # Core INSERT on the table: one executemany per table, where the ORM's bulk
+                    # path splits rows into many smaller statements.
+                    self.session.execute(insert(cast(Table, model.__table__)), rows)
             if head and head.dirty:
                 self.session.execute(
                     update(AuditHeadRow)
