@@ -9,8 +9,9 @@ from collections import Counter
 from pathlib import Path
 
 import phonenumbers
+import pytest
 
-from refuge.domain import Script, script_of
+from refuge.domain import InvalidInput, Script, script_of
 from refuge.scenario import Scenario, ScenarioFiles, generate, write_scenario
 
 from .reading import manifest, read_csv, read_rows
@@ -142,3 +143,10 @@ def test_the_manifest_counts_match_the_scenario(scenario: Scenario, written: Sce
     assert meta["stats"]["households"] == len(scenario.households)
     assert meta["stats"]["records"] == sum(entry["records"] for entry in meta["lists"])
     assert meta["stats"] == scenario.stats.as_dict()
+
+
+def test_an_unwritable_destination_is_one_clear_error_naming_it(tmp_path: Path) -> None:
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file where the directory should go", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="cannot write the scenario to .*taken"):
+        write_scenario(generate(100, seed=1), blocker / "out")

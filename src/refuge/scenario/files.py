@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 
-from refuge.domain import DocumentKind
+from refuge.domain import DocumentKind, InvalidInput
 from refuge.scenario.households import OPERATION_DAY, HouseholdTruth, TruePerson
 from refuge.scenario.lists import BLOCK, Cell, ListRecord, list_records
 from refuge.scenario.organisations import ListProfile
@@ -185,6 +185,13 @@ def _canonical(person: TruePerson) -> dict[str, str]:
 def write_scenario(scenario: Scenario, out_dir: Path) -> ScenarioFiles:
     """Write every list, `truth.csv` (one row per list record), `households.csv` (every true
     person) and `scenario.json` (seed, counts, files and their columns) into `out_dir`."""
+    try:
+        return _write(scenario, out_dir)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write the scenario to {out_dir}: {exc.strerror}") from exc
+
+
+def _write(scenario: Scenario, out_dir: Path) -> ScenarioFiles:
     out_dir.mkdir(parents=True, exist_ok=True)
     writers = {p.code: _ListWriter(p, out_dir / p.file_name) for p in scenario.profiles}
     truth_path = out_dir / "truth.csv"

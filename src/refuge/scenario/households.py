@@ -368,7 +368,9 @@ def make_household(
     household = Household(
         [HouseholdMember(p.person, p.relationship) for p in people], id=_person_id(rng)
     )
-    organisations = choose_organisations(rng, program, tuple(vulnerabilities), nationality)
+    organisations = choose_organisations(
+        rng, program, tuple(vulnerabilities), citizenship or nationality
+    )
     return HouseholdTruth(
         index, household, program, tuple(vulnerabilities), organisations, tuple(people)
     )

@@ -378,6 +378,7 @@ def write_date(
             tags.append("date:year_only")
         elif roll < profile.coarsen_date + profile.year_off:
             year += rng.choice((-1, 1))
+            day = min(day, 28) if month == 2 else day  # 29 February has no twin a year off
             tags.append("date:year_off")
         elif (
             roll < profile.coarsen_date + profile.year_off + profile.day_month_swap
