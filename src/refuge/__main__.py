@@ -1,0 +1,5 @@
+"""`python -m refuge` runs the `refuge` command."""
+
+from refuge.cli import main
+
+main()
