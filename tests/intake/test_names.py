@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from refuge.domain import InvalidInput, Script
-from refuge.intake import parse_name, parse_written_name
+from refuge.intake import NameOrder, parse_name, parse_written_name
 
 
 def test_a_perso_arabic_name_is_kept_as_written_and_romanised() -> None:
@@ -104,3 +104,19 @@ def test_any_name_is_read_or_refused_cleanly_and_reading_again_changes_nothing(
         return
     again, _ = parse_name(name.given, name.family).value
     assert again == name
+
+
+def test_a_family_name_in_capitals_comes_first_whatever_the_order() -> None:
+    result = parse_name(full="KARIMI Ahmad Shah")
+    name, _ = result.value
+
+    assert (name.given, name.family) == ("Ahmad Shah", "KARIMI")
+    assert result.warnings == ("full name read as family name in capitals, then given name",)
+
+
+def test_a_list_that_writes_family_names_first_is_split_after_the_first_word() -> None:
+    name, _ = parse_name(full="Иванов Иван Петрович", order=NameOrder.FAMILY_FIRST).value
+
+    assert (name.given, name.family) == ("Иван Петрович", "Иванов")
+    assert name.script is Script.OTHER
+    assert name.given_romanised == ""  # Refuge romanises Perso-Arabic, not Cyrillic

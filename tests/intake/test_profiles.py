@@ -14,6 +14,7 @@ from refuge.intake import (
     DateOrder,
     Header,
     IntakeField,
+    NameOrder,
     find_profile,
     load_profile,
     load_profiles,
@@ -232,3 +233,28 @@ def test_the_shipped_list_template_profile_maps_the_template(
 
     assert template.organisation == "*"
     assert find_profile(first.header, shared_profiles()) == template
+
+
+def test_a_header_that_spells_the_date_order_sets_it() -> None:
+    assert propose_mapping(header("Name", "DOB (MM/DD/YYYY)")).date_order is DateOrder.MONTH_FIRST
+    assert propose_mapping(header("Name", "Born (dd.mm.yyyy)")).date_order is DateOrder.DAY_FIRST
+    assert propose_mapping(header("Name", "DOB")).date_order is None
+
+
+def test_a_family_first_full_name_header_sets_the_name_order() -> None:
+    proposal = propose_mapping(header("Фамилия Имя", "Дата рождения", "Пол", "Гражданство"))
+
+    assert [c.field for c in proposal.columns] == [
+        F.FULL_NAME,
+        F.DATE_OF_BIRTH,
+        F.SEX,
+        F.NATIONALITY,
+    ]
+    assert proposal.name_order is NameOrder.FAMILY_FIRST
+    assert proposal.to_profile("tcn-desk", "ru").full_name_order is NameOrder.FAMILY_FIRST
+
+
+def test_pashto_list_headers_with_their_own_spellings_are_mapped() -> None:
+    fields = [f for f, _ in proposed("د کورنۍ کوډ", "اړیکه", "د زېږون کال", "د تذکرې شمېره")]
+
+    assert fields == [F.HOUSEHOLD_REFERENCE, F.RELATIONSHIP, F.DATE_OF_BIRTH, F.TAZKIRA_NUMBER]

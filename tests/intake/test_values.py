@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import phonenumbers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from refuge.domain import InvalidInput, Relationship, Sex, country_code, e164
 from refuge.domain.people import Document, DocumentKind
 from refuge.intake import (
     Normalised,
+    e164_of,
     parse_nationalities,
     parse_passport_number,
     parse_phones,
@@ -135,10 +137,13 @@ def test_a_passport_number_with_foreign_letters_is_refused() -> None:
         ("1400-0101-12345", "1400010112345"),  # electronic tazkira
         ("1400 0101 12345", "1400010112345"),
         ("۱۴۰۰-۰۱۰۱-۱۲۳۴۵", "1400010112345"),
-        ("جلد 12 صفحه 34 ثبت 5678", "V12P34R5678"),  # paper tazkira
-        ("Vol. 12, Page 34, Reg 5678", "V12P34R5678"),
-        ("12/34/5678", "V12P34R5678"),
-        ("012 - 034 - 5678", "V12P34R5678"),
+        ("جلد 12 صفحه 34 ثبت 5678", "J12S34N5678"),  # paper tazkira
+        ("Vol. 12, Page 34, Reg 5678", "J12S34N5678"),
+        ("12/34/5678", "J12S34N5678"),
+        ("012 - 034 - 5678", "J12S34N5678"),
+        ("J12 P34 N5678", "J12S34N5678"),
+        ("Vol 12 Pg 34 No 5678", "J12S34N5678"),
+        ("j12s34n5678", "J12S34N5678"),
     ],
 )
 def test_tazkira_numbers_in_their_electronic_and_paper_forms(written: str, stored: str) -> None:
@@ -206,6 +211,11 @@ def test_an_organisations_own_words_for_sex_are_used() -> None:
         ("ورور", Relationship.SIBLING),
         ("نواسه", Relationship.GRANDCHILD),
         ("uncle", Relationship.OTHER_RELATIVE),
+        ("مشر", Relationship.PRINCIPAL),
+        ("خاوند", Relationship.SPOUSE),
+        ("مېرمن", Relationship.SPOUSE),
+        ("خپلوان", Relationship.OTHER_RELATIVE),
+        ("Жена", Relationship.SPOUSE),
     ],
 )
 def test_relationships_in_english_dari_and_pashto(written: str, relationship: Relationship) -> None:
@@ -263,3 +273,63 @@ def test_country_codes_come_out_in_the_domain_form() -> None:
     for written in ("Afghan", "UK", "Kosovo", "افغانستان"):
         (code,) = parse_nationalities(written).value
         assert country_code(code) == code
+
+
+def reference_e164(text: str, region: str) -> str | None:
+    """What phonenumbers alone makes of a number: the quick path must agree with it."""
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    prefix=st.sampled_from(["", "0", "+93", "0093", "+93 ", "0049", "+1", "00"]),
+    digits=st.from_regex(r"[0-9]{6,11}", fullmatch=True),
+    region=st.sampled_from(["AF", "DE", "PK"]),
+)
+def test_reading_numbers_agrees_with_phonenumbers_itself(
+    prefix: str, digits: str, region: str
+) -> None:
+    text = prefix + digits
+    try:
+        ours: str | None = e164_of(text, region=region)
+    except InvalidInput:
+        ours = None
+
+    assert ours == reference_e164(text, region)
+
+
+def test_a_national_number_of_a_neighbouring_country_is_read_there_with_a_warning() -> None:
+    result = parse_phones("0300 6560348")  # a Pakistani mobile, written as in Pakistan
+
+    assert result.value == ("+923006560348",)
+    assert result.warnings == ("number without country code read as one of PK",)
+
+
+def test_a_number_that_fits_two_neighbours_goes_to_the_one_where_it_is_a_mobile() -> None:
+    # 0915 887 2199 is an Iranian mobile and also a landline in Peshawar.
+    assert parse_phones("0915 887 2199").value == ("+989158872199",)
+
+
+def test_a_number_that_is_a_mobile_in_two_fallback_regions_is_refused_as_ambiguous() -> None:
+    # Uzbek and Tajik mobile numbers share a shape.
+    with pytest.raises(InvalidInput, match=r"fits more than one country \(UZ, TJ\)"):
+        parse_phones("91 234 56 78", fallback_regions=("UZ", "TJ"))
+
+
+def test_a_number_no_region_fits_keeps_the_reason_from_the_lists_own_region() -> None:
+    with pytest.raises(InvalidInput, match="too short"):
+        parse_phones("12")
+
+
+def test_the_letter_o_typed_among_passport_digits_is_read_as_zero() -> None:
+    for written, stored in (("PO518802", "P0518802"), ("P4O24641", "P4024641")):
+        result = parse_passport_number(written)
+        assert result.value == stored
+        assert result.warnings == ("letter O among the digits read as zero",)
+    assert parse_passport_number("OA1234567").value == "OA1234567"

@@ -10,9 +10,14 @@ from refuge.intake.dates import DateOrder, parse_date_of_birth
 from refuge.intake.documents import parse_passport_number, parse_tazkira_number
 from refuge.intake.fields import MULTI_COLUMN_FIELDS, NAME_FIELDS, IntakeField
 from refuge.intake.keys import Change, RecordKey, RecordKeys
-from refuge.intake.names import WrittenName, parse_name, parse_written_name
+from refuge.intake.names import NameOrder, WrittenName, parse_name, parse_written_name
 from refuge.intake.normalised import Normalised
-from refuge.intake.phones import DEFAULT_REGION, e164_of, parse_phones
+from refuge.intake.phones import (
+    DEFAULT_FALLBACK_REGIONS,
+    DEFAULT_REGION,
+    e164_of,
+    parse_phones,
+)
 from refuge.intake.profiles import (
     DEFAULT_MIN_CONFIDENCE,
     SHARED,
@@ -53,6 +58,7 @@ from refuge.intake.sources import (
 from refuge.intake.validation import check_row
 
 __all__ = [
+    "DEFAULT_FALLBACK_REGIONS",
     "DEFAULT_MIN_CONFIDENCE",
     "DEFAULT_REGION",
     "MULTI_COLUMN_FIELDS",
@@ -73,6 +79,7 @@ __all__ = [
     "ListFormat",
     "ListReader",
     "MappingProposal",
+    "NameOrder",
     "Normalised",
     "Profile",
     "Progress",

@@ -11,6 +11,7 @@ import datetime as dt
 import enum
 import math
 import re
+from functools import lru_cache
 from typing import Final
 
 import jdatetime  # type: ignore[import-untyped]  # ships no type information
@@ -117,6 +118,15 @@ def parse_date_of_birth(
     (as Afghan and most lists write them) with a warning.
     """
     today = today or dt.datetime.now(dt.UTC).date()
+    if isinstance(value, list | dict | set):
+        raise InvalidInput("not a date")
+    return _parse(value, order, today)
+
+
+# A long list holds a few tens of thousands of distinct dates at most. Typed: True and 1, or
+# 1985 and 1985.0, are different cells.
+@lru_cache(maxsize=65536, typed=True)
+def _parse(value: object, order: DateOrder | None, today: dt.date) -> Normalised[PartialDate]:
     warnings: list[str] = []
     date = _read(value, order, today, warnings)
     _check_plausible(date, today, warnings)

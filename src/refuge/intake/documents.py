@@ -2,8 +2,9 @@
 
 Tazkiras come in two kinds. The electronic tazkira (e-NIC) number is 13 digits, usually written
 4-4-5 ("1400-0101-12345"), and is stored as the 13 digits. The paper tazkira is identified by
-volume (جلد), page (صفحه) and registration number (ثبت); joining those digits would let
-12/345/6 and 123/45/6 collide, so it is stored as V<volume>P<page>R<registration>.
+volume (jild, جلد), page (safha, صفحه) and registration number (ثبت); joining those digits would
+let 12/345/6 and 123/45/6 collide, so it is stored as J<volume>S<page>N<number>, the form the
+scenario generator and the rest of Refuge use.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ _PAPER_PARTS: Final = re.compile(r"^(\d{1,5})\s*[-/\\.]\s*(\d{1,5})\s*[-/\\.]\s*
 _LABELLED: Final = re.compile(
     r"^(?:جلد|vol(?:ume)?|j(?:ild)?)\s*[:.\-]?\s*(\d{1,5})[\s,،\-/]*"
     r"(?:صفحه|ص|page|p(?:g)?|s(?:afha)?)\s*[:.\-]?\s*(\d{1,5})[\s,،\-/]*"
-    r"(?:ثبت|شماره ثبت|reg(?:istration)?|no|nr|sabt|r)\s*[:.\-]?\s*(\d{1,7})$",
+    r"(?:ثبت|شماره ثبت|reg(?:istration)?|no|nr|n|sabt|r)\s*[:.\-]?\s*(\d{1,7})$",
     re.IGNORECASE,
 )
-_PAPER_FORM: Final = re.compile(r"^V\d{1,5}P\d{1,5}R\d{1,7}$")
+_PAPER_FORM: Final = re.compile(r"^J\d{1,5}S\d{1,5}N\d{1,7}$")
 
 
 def _compact(value: object) -> str:
@@ -49,10 +50,26 @@ def parse_passport_number(value: object) -> Normalised[str | None]:
         raise InvalidInput("passport number has characters other than letters and digits")
     if len(number) > _MAX:
         raise InvalidInput(f"passport number longer than {_MAX} characters")
-    warnings: tuple[str, ...] = ()
+    warnings: list[str] = []
+    corrected = _letter_o_as_zero(number)
+    if corrected != number:
+        number = corrected
+        warnings.append("letter O among the digits read as zero")
     if len(number) < 6:
-        warnings = ("passport number shorter than any state issues",)
-    return Normalised(number, warnings)
+        warnings.append("passport number shorter than any state issues")
+    return Normalised(number, tuple(warnings))
+
+
+def _letter_o_as_zero(number: str) -> str:
+    """Passport numbers are a short letter prefix and digits; an O typed among the digits
+    ("P4O24641", or "PO518802" after a one-letter prefix) is a zero."""
+    prefix = len(number) - len(number.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    head, digits = number[:prefix], number[prefix:]
+    if prefix >= 2 and head.endswith("O") and digits.isdigit() and digits:
+        head, digits = head[:-1], "0" + digits  # "PO518802": one letter, then zero
+    if "O" in digits and digits.replace("O", "").isdigit():
+        digits = digits.replace("O", "0")
+    return head + digits
 
 
 def parse_tazkira_number(value: object) -> Normalised[str | None]:
@@ -67,7 +84,7 @@ def parse_tazkira_number(value: object) -> Normalised[str | None]:
         return Normalised(text.upper().replace(" ", ""))
     if found := _LABELLED.match(text) or _PAPER_PARTS.match(text):
         volume, page, registration = (int(part) for part in found.groups())
-        return Normalised(f"V{volume}P{page}R{registration}")
+        return Normalised(f"J{volume}S{page}N{registration}")
     number = _SEPARATORS.sub("", text).upper()
     if not _ALNUM.match(number):
         raise InvalidInput("tazkira number has characters other than letters and digits")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final, Generic, TypeVar
 
 __all__ = ["Normalised", "ascii_digits", "clean_text", "lookup_key"]
@@ -41,6 +42,7 @@ def clean_text(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=65536)  # vocabulary words and values repeat down every column
 def lookup_key(text: str) -> str:
     """A form of a word for looking it up in a vocabulary: case, accents, punctuation, the
     zero-width non-joiner and Arabic letter variants do not matter."""

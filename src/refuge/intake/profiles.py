@@ -10,7 +10,9 @@ A profile file looks like this::
       First name: given_name
       "#contact+phone": phone
     date_order: day_first              # optional: day_first or month_first
+    full_name_order: family_first      # optional: how a full name column is written
     phone_region: AF                   # optional: region of numbers written without +country
+    phone_fallback_regions: [PK, IR]   # optional: where else such numbers may be from
     values:                            # optional: the organisation's own words
       sex: {Mrs: F}
       relationship: {HH: principal}
@@ -35,8 +37,9 @@ from refuge.domain.errors import InvalidConfiguration, InvalidInput
 from refuge.domain.people import Relationship, Sex
 from refuge.intake.dates import DateOrder
 from refuge.intake.fields import MULTI_COLUMN_FIELDS, IntakeField
+from refuge.intake.names import NameOrder
 from refuge.intake.normalised import lookup_key
-from refuge.intake.phones import DEFAULT_REGION
+from refuge.intake.phones import DEFAULT_FALLBACK_REGIONS, DEFAULT_REGION
 from refuge.intake.sources import Column, Header
 
 __all__ = [
@@ -58,14 +61,15 @@ DEFAULT_MIN_CONFIDENCE: Final = 0.75
 _CODE: Final = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")  # as refuge.domain.Organisation
 SHARED: Final = "*"  # the organisation of a profile every organisation may use
 _KEYS: Final = frozenset(
-    {"organisation", "name", "description", "columns", "date_order", "phone_region", "values",
-     "sheets"}
+    {"organisation", "name", "description", "columns", "date_order", "phone_region",
+     "phone_fallback_regions", "full_name_order", "values", "sheets"}
 )  # fmt: skip
 _VALUE_KINDS: Final = {
     "sex": {s.value for s in Sex},
     "relationship": {r.value for r in Relationship},
 }
 _CONTAINED: Final = 0.8
+_CONTAINED_SHORT: Final = 0.75
 _FUZZY: Final = 0.9
 _FUZZY_CUTOFF: Final = 0.84
 _HXL_EXACT: Final = 1.0
@@ -83,8 +87,22 @@ class ColumnMapping:
     profile: str | None = None  # None: a proposal from the headers
     date_order: DateOrder | None = None
     phone_region: str = DEFAULT_REGION
+    phone_fallback_regions: tuple[str, ...] = DEFAULT_FALLBACK_REGIONS
+    name_order: NameOrder = NameOrder.GIVEN_FIRST
     sex_words: Mapping[str, str] = field(default_factory=dict)
     relationship_words: Mapping[str, str] = field(default_factory=dict)
+    # (field, column index, column label) for every mapped column, worked out once per sheet
+    # rather than once per row.
+    plan: tuple[tuple[IntakeField, int, str], ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        labels = self.header.columns
+        plan = tuple(
+            (target, index, labels[index].label if index < len(labels) else "")
+            for target, indices in self.columns.items()
+            for index in indices
+        )
+        object.__setattr__(self, "plan", plan)
 
     def field_of(self, index: int) -> IntakeField | None:
         for name, indices in self.columns.items():
@@ -101,6 +119,8 @@ class Profile:
     date_order: DateOrder | None = None
     phone_region: str = DEFAULT_REGION
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    phone_fallback_regions: tuple[str, ...] = DEFAULT_FALLBACK_REGIONS
+    full_name_order: NameOrder = NameOrder.GIVEN_FIRST
     sheets: tuple[str, ...] | None = None
     description: str = ""
 
@@ -128,6 +148,8 @@ class Profile:
             profile=self.name,
             date_order=self.date_order,
             phone_region=self.phone_region,
+            phone_fallback_regions=self.phone_fallback_regions,
+            name_order=self.full_name_order,
             sex_words=_keyed(self.values.get("sex", {})),
             relationship_words=_keyed(self.values.get("relationship", {})),
         )
@@ -205,7 +227,16 @@ def profile_from_mapping(data: object, file: str) -> Profile:
     region = data.get("phone_region", DEFAULT_REGION)
     if not isinstance(region, str) or region not in phonenumbers.SUPPORTED_REGIONS:
         raise bad("phone_region", "a two-letter region code phonenumbers knows (e.g. AF)")
+    fallbacks = data.get("phone_fallback_regions", list(DEFAULT_FALLBACK_REGIONS))
+    if not isinstance(fallbacks, list) or not all(
+        isinstance(r, str) and r in phonenumbers.SUPPORTED_REGIONS for r in fallbacks
+    ):
+        raise bad("phone_fallback_regions", "a list of region codes phonenumbers knows")
     values = _values(data.get("values", {}), bad)
+    try:
+        name_order = NameOrder(data.get("full_name_order", NameOrder.GIVEN_FIRST.value))
+    except ValueError as exc:
+        raise bad("full_name_order", "given_first or family_first") from exc
     sheets = data.get("sheets")
     if sheets is not None and (
         not isinstance(sheets, list) or not all(isinstance(s, str) for s in sheets)
@@ -218,11 +249,13 @@ def profile_from_mapping(data: object, file: str) -> Profile:
         organisation,
         name.strip(),
         columns,
-        date_order,
-        region,
-        values,
-        tuple(sheets) if sheets is not None else None,
-        description,
+        date_order=date_order,
+        phone_region=region,
+        values=values,
+        phone_fallback_regions=tuple(fallbacks),
+        full_name_order=name_order,
+        sheets=tuple(sheets) if sheets is not None else None,
+        description=description,
     )
 
 
@@ -297,6 +330,10 @@ def save_profile(profile: Profile, path: Path) -> Path:
         data["date_order"] = profile.date_order.value
     if profile.phone_region != DEFAULT_REGION:
         data["phone_region"] = profile.phone_region
+    if profile.full_name_order is not NameOrder.GIVEN_FIRST:
+        data["full_name_order"] = profile.full_name_order.value
+    if profile.phone_fallback_regions != DEFAULT_FALLBACK_REGIONS:
+        data["phone_fallback_regions"] = list(profile.phone_fallback_regions)
     if profile.values:
         data["values"] = {kind: dict(words) for kind, words in profile.values.items()}
     if profile.sheets is not None:
@@ -321,8 +358,13 @@ class ProposedColumn:
 
 @dataclass(frozen=True, slots=True)
 class MappingProposal:
+    """A guess at each column's field, and at how the list writes dates and full names when its
+    headers say ("DOB (MM/DD/YYYY)", "Фамилия Имя")."""
+
     header: Header
     columns: tuple[ProposedColumn, ...]
+    date_order: DateOrder | None = None
+    name_order: NameOrder = NameOrder.GIVEN_FIRST
 
     def mapping(self, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> ColumnMapping:
         found: dict[IntakeField, list[int]] = {}
@@ -330,7 +372,10 @@ class MappingProposal:
             if proposed.field is not None and proposed.confidence >= min_confidence:
                 found.setdefault(proposed.field, []).append(proposed.column.index)
         return ColumnMapping(
-            self.header, {target: tuple(indices) for target, indices in found.items()}
+            self.header,
+            {target: tuple(indices) for target, indices in found.items()},
+            date_order=self.date_order,
+            name_order=self.name_order,
         )
 
     def to_profile(
@@ -341,7 +386,8 @@ class MappingProposal:
         min_confidence: float = DEFAULT_MIN_CONFIDENCE,
         date_order: DateOrder | None = None,
     ) -> Profile:
-        """The proposal as a profile to save; columns below `min_confidence` are left out."""
+        """The proposal as a profile to save; columns below `min_confidence` are left out.
+        `date_order` overrides the one the headers suggested."""
         columns: list[tuple[str, IntakeField]] = []
         for proposed in self.columns:
             if proposed.field is None or proposed.confidence < min_confidence:
@@ -350,7 +396,13 @@ class MappingProposal:
             source = column.tag if column.tag and proposed.basis.startswith("HXL") else column.name
             if source:
                 columns.append((source, proposed.field))
-        profile = Profile(organisation, name, tuple(columns), date_order=date_order)
+        profile = Profile(
+            organisation,
+            name,
+            tuple(columns),
+            date_order=date_order or self.date_order,
+            full_name_order=self.name_order,
+        )
         # Through the same checks as a profile read from a file.
         return profile_from_mapping(_as_mapping(profile), f"{name}.yaml")
 
@@ -373,6 +425,8 @@ def _as_mapping(profile: Profile) -> dict[str, object]:
     }
     if profile.date_order is not None:
         data["date_order"] = profile.date_order.value
+    if profile.full_name_order is not NameOrder.GIVEN_FIRST:
+        data["full_name_order"] = profile.full_name_order.value
     return data
 
 
@@ -380,6 +434,7 @@ def _as_mapping(profile: Profile) -> dict[str, object]:
 class _Vocabulary:
     headers: dict[str, IntakeField]
     hxl: tuple[tuple[tuple[str, frozenset[str]], IntakeField], ...]
+    family_first: frozenset[str]
 
 
 _HEADERS: Final = "headers.yaml"
@@ -393,6 +448,7 @@ def _vocabulary() -> _Vocabulary:
         raise InvalidConfiguration(f"data file {_HEADERS}: expected a mapping of fields")
     headers: dict[str, IntakeField] = {}
     hxl: list[tuple[tuple[str, frozenset[str]], IntakeField]] = []
+    family_first: set[str] = set()
     for key, entry in loaded.items():
         try:
             target = IntakeField(key)
@@ -400,7 +456,9 @@ def _vocabulary() -> _Vocabulary:
             raise InvalidConfiguration(f"data file {_HEADERS}, key {key}: unknown field") from exc
         if not isinstance(entry, dict):
             raise InvalidConfiguration(f"data file {_HEADERS}, key {key}: expected a mapping")
-        for word in entry.get("headers", []):
+        for word in entry.get("family_first", []):
+            family_first.add(lookup_key(str(word)))
+        for word in [*entry.get("headers", []), *entry.get("family_first", [])]:
             word_key = lookup_key(str(word))
             if headers.get(word_key, target) is not target:
                 raise InvalidConfiguration(
@@ -410,7 +468,7 @@ def _vocabulary() -> _Vocabulary:
             headers[word_key] = target
         for tag in entry.get("hxl", []):
             hxl.append((_hxl_parts(str(tag)), target))
-    return _Vocabulary(headers, tuple(hxl))
+    return _Vocabulary(headers, tuple(hxl), frozenset(family_first))
 
 
 def propose_mapping(header: Header) -> MappingProposal:
@@ -454,7 +512,35 @@ def propose_mapping(header: Header) -> MappingProposal:
             else guess
             for guess in resolved
         ]
-    return MappingProposal(header, tuple(resolved))
+    return MappingProposal(
+        header, tuple(resolved), _date_order_said(resolved), _name_order_said(resolved)
+    )
+
+
+_MONTH_FIRST_HINTS: Final = ("mm dd", "m d y")
+_DAY_FIRST_HINTS: Final = ("dd mm", "d m y")
+
+
+def _date_order_said(columns: list[ProposedColumn]) -> DateOrder | None:
+    """The order a date of birth header spells out: "DOB (MM/DD/YYYY)" is month first."""
+    for proposed in columns:
+        if proposed.field is IntakeField.DATE_OF_BIRTH:
+            key = lookup_key(proposed.column.name)
+            if any(hint in key for hint in _MONTH_FIRST_HINTS):
+                return DateOrder.MONTH_FIRST
+            if any(hint in key for hint in _DAY_FIRST_HINTS):
+                return DateOrder.DAY_FIRST
+    return None
+
+
+def _name_order_said(columns: list[ProposedColumn]) -> NameOrder:
+    family_first = _vocabulary().family_first
+    for proposed in columns:
+        if proposed.field is IntakeField.FULL_NAME and (
+            lookup_key(proposed.column.name) in family_first
+        ):
+            return NameOrder.FAMILY_FIRST
+    return NameOrder.GIVEN_FIRST
 
 
 def _guess(column: Column) -> ProposedColumn:
@@ -476,11 +562,13 @@ def _guess(column: Column) -> ProposedColumn:
     if key in vocabulary.headers:
         return ProposedColumn(column, vocabulary.headers[key], 1.0, "known header")
     padded = f" {key} "
-    contained = [word for word in vocabulary.headers if len(word) >= 5 and f" {word} " in padded]
+    contained = [word for word in vocabulary.headers if len(word) >= 3 and f" {word} " in padded]
     if contained:
         word = max(contained, key=len)
+        # A short word ("dob", "tel") inside a longer header says less than a long one.
+        confidence = _CONTAINED if len(word) >= 5 else _CONTAINED_SHORT
         return ProposedColumn(
-            column, vocabulary.headers[word], _CONTAINED, "header contains a known header"
+            column, vocabulary.headers[word], confidence, "header contains a known header"
         )
     close = difflib.get_close_matches(key, list(vocabulary.headers), n=1, cutoff=_FUZZY_CUTOFF)
     if close:

@@ -108,6 +108,7 @@ def read_list(
             f"profile {profile.name} belongs to organisation {profile.organisation}, "
             f"not {organisation}"
         )
+    today = today or dt.datetime.now(dt.UTC).date()
     reader = ListReader(path, sheet=sheet, limits=limits)
     # The organisation's own profiles first: among equally good ones, the first is chosen.
     own = [p for p in profiles if p.organisation == organisation]

@@ -42,15 +42,16 @@ class _Row:
         self.row = row
         self.mapping = mapping
         self.problems: list[FieldProblem] = []
+        self._cells: dict[IntakeField, list[tuple[str, object]]] = {}
+        values = row.values
+        for target, index, label in mapping.plan:
+            value = values[index] if index < len(values) else None
+            if not _is_empty(value):
+                self._cells.setdefault(target, []).append((label, value))
 
     def cells(self, target: IntakeField) -> list[tuple[str, object]]:
         """(column label, value) of each non-empty cell mapped to `target`."""
-        found: list[tuple[str, object]] = []
-        for index in self.mapping.columns.get(target, ()):
-            value = self.row.values[index] if index < len(self.row.values) else None
-            if value is not None and cell_text(value).strip():
-                found.append((self.mapping.header.columns[index].label, value))
-        return found
+        return self._cells.get(target, [])
 
     def cell(self, target: IntakeField) -> tuple[str | None, object]:
         cells = self.cells(target)
@@ -64,9 +65,8 @@ class _Row:
         *,
         column: str | None = None,
         value: object = None,
-        field_name: str | None = None,
     ) -> T:
-        name = field_name or target.value
+        name = target.value
         try:
             result = parse(value)
         except InvalidInput as exc:
@@ -100,6 +100,7 @@ def check_row(
             name_cells[IntakeField.GIVEN_NAME][1],
             name_cells[IntakeField.FAMILY_NAME][1],
             name_cells[IntakeField.FULL_NAME][1],
+            order=mapping.name_order,
         )
     except InvalidInput as exc:
         checked.problems.append(FieldProblem("name", exc.message, Severity.ERROR, name_column))
@@ -144,7 +145,9 @@ def check_row(
         no_numbers: tuple[str, ...] = ()
         numbers = checked.read(
             IntakeField.PHONE,
-            lambda v: parse_phones(v, region=mapping.phone_region),
+            lambda v: parse_phones(
+                v, region=mapping.phone_region, fallback_regions=mapping.phone_fallback_regions
+            ),
             no_numbers,
             column=column,
             value=value,
@@ -192,6 +195,10 @@ def check_row(
     )
 
 
+def _is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _text(checked: _Row, target: IntakeField) -> str | None:
     column, value = checked.cell(target)
     if value is None:
@@ -205,14 +212,14 @@ def _text(checked: _Row, target: IntakeField) -> str | None:
 
 
 def _unmapped(row: SourceRow, mapping: ColumnMapping, checked: _Row) -> tuple[tuple[str, str], ...]:
-    mapped = {index for indices in mapping.columns.values() for index in indices}
+    mapped = {index for _, index, _ in mapping.plan}
     columns = mapping.header.columns
     kept: list[tuple[str, str]] = []
     beyond = 0
     for index, value in enumerate(row.values):
-        text = cell_text(value)
-        if index in mapped or not text.strip():
+        if index in mapped or _is_empty(value):
             continue
+        text = cell_text(value)
         if index < len(columns):
             kept.append((columns[index].label, text))
         else:
