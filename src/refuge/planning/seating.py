@@ -1,0 +1,297 @@
+"""Who sits on which flight while a plan is being made: capacity, quotas, pins and eligibility
+in one mutable state, with the greedy fill, the precedence repair and the measures of a plan.
+
+Precedence on a flight is a `Level`: (0, rank) for a partner nation's own nationals on its
+aircraft, (1, rank) for everyone else; a lower level goes first. A plan respects precedence when
+no household left (partly) behind could take the place of non-pinned people of a lower level on a
+flight it may take, with room in its category's quota."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+
+from refuge.domain import Flight, InvalidInput
+from refuge.planning.households import PlanningHousehold, departure_order, precedence_order
+
+__all__ = ["Level", "Seating", "level_name"]
+
+Level = tuple[int, int]
+_UNLIMITED = 1 << 60
+
+
+def level_name(level: Level) -> str:
+    own, rank = level
+    return f"rank {rank} own nationals on own aircraft" if own == 0 else f"rank {rank}"
+
+
+class Seating:
+    """Households are indexed 0..H-1 and flights 0..F-1; flights are kept in departure order so
+    that "earliest" is "lowest index"."""
+
+    def __init__(
+        self,
+        households: Sequence[PlanningHousehold],
+        flights: Sequence[Flight],
+        quotas: Mapping[str, int] | None,
+        *,
+        allow_surge: bool,
+        blocked: Iterable[tuple[uuid.UUID, uuid.UUID]] = (),
+    ) -> None:
+        _check_unique(households, flights)
+        self.households = tuple(households)
+        self.flights = tuple(sorted(flights, key=departure_order))
+        self.quotas = dict(quotas or {})
+        for category, limit in self.quotas.items():
+            if limit < 0:
+                raise InvalidInput(f"quota of category {category} cannot be negative")
+        self.allow_surge = allow_surge
+        self.household_index = {h.household_id: i for i, h in enumerate(self.households)}
+        self.flight_index = {f.id: j for j, f in enumerate(self.flights)}
+        self.blocked = frozenset(blocked)
+        self.capacity = [f.seats + (f.surge_seats if allow_surge else 0) for f in self.flights]
+        self.load = [0] * len(self.flights)
+        self.quota_used = dict.fromkeys(self.quotas, 0)
+        self.places: list[dict[int, int]] = [{} for _ in self.households]
+        self.pins: list[dict[int, int]] = [{} for _ in self.households]
+        self.aboard: list[set[int]] = [set() for _ in self.flights]
+        ranks = {h.rank for h in self.households}
+        self.all_levels: list[Level] = sorted({(own, r) for r in ranks for own in (0, 1)})
+        self.order = sorted(
+            range(len(self.households)), key=lambda i: precedence_order(households[i])
+        )
+        self.eligible: list[tuple[int, ...]] = [
+            tuple(
+                j
+                for j, f in enumerate(self.flights)
+                if h.may_take(f) and (h.household_id, f.id) not in self.blocked
+            )
+            for h in self.households
+        ]
+        self.own: list[frozenset[int]] = [
+            frozenset(j for j in self.eligible[i] if h.own_national_on(self.flights[j]))
+            for i, h in enumerate(self.households)
+        ]
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def level(self, i: int, j: int) -> Level:
+        return (0 if j in self.own[i] else 1, self.households[i].rank)
+
+    def placed(self, i: int) -> int:
+        return sum(self.places[i].values())
+
+    def waiting(self, i: int) -> int:
+        return self.households[i].size - self.placed(i)
+
+    def room(self, j: int) -> int:
+        return self.capacity[j] - self.load[j]
+
+    def quota_room(self, i: int) -> int:
+        category = self.households[i].category
+        if category not in self.quotas:
+            return _UNLIMITED
+        return max(0, self.quotas[category] - self.quota_used[category])
+
+    def need(self, i: int) -> int:
+        """Seats that must be free on one flight for household i to gain anything there."""
+        return 1 if self.households[i].split_allowed else self.waiting(i)
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def put(self, i: int, j: int, people: int, *, pinned: int = 0) -> None:
+        self.places[i][j] = self.places[i].get(j, 0) + people
+        self.aboard[j].add(i)
+        if pinned:
+            self.pins[i][j] = self.pins[i].get(j, 0) + pinned
+        self.load[j] += people
+        category = self.households[i].category
+        if category in self.quota_used:
+            self.quota_used[category] += people
+
+    def take_off(self, i: int, j: int) -> int:
+        """Remove household i's members from flight j, except those pinned there."""
+        movable = self.places[i].get(j, 0) - self.pins[i].get(j, 0)
+        if movable <= 0:
+            return 0
+        self.places[i][j] -= movable
+        if self.places[i][j] == 0:
+            del self.places[i][j]
+            self.aboard[j].discard(i)
+        self.load[j] -= movable
+        category = self.households[i].category
+        if category in self.quota_used:
+            self.quota_used[category] -= movable
+        return movable
+
+    def seat_pins(self) -> None:
+        """Put checked-in members on their flights before anything else. A household that may not
+        be split goes whole with its checked-in members."""
+        for i, household in enumerate(self.households):
+            for flight_id, people in household.pinned:
+                j = self.flight_index.get(flight_id)
+                if j is None:
+                    raise InvalidInput(
+                        f"case {household.case_number}: pinned to flight {flight_id}, "
+                        "which is not in this plan"
+                    )
+                whole = household.size if not household.split_allowed else people
+                self.put(i, j, whole, pinned=whole)
+        for j, flight in enumerate(self.flights):
+            if self.load[j] > self.capacity[j]:
+                raise InvalidInput(f"flight {flight.code}: more people pinned than it can carry")
+
+    def try_place(self, i: int, flights: Iterable[int]) -> bool:
+        """Seat household i (what is still waiting of it) on the first of `flights` where it
+        fits whole; a household that may be split is spread over them if it fits nowhere whole."""
+        waiting = self.waiting(i)
+        if waiting <= 0:
+            return False
+        candidates = list(flights)
+        allowed = min(waiting, self.quota_room(i))
+        if allowed == waiting:
+            for j in candidates:
+                if self.room(j) >= waiting:
+                    self.put(i, j, waiting)
+                    return True
+        if not self.households[i].split_allowed:
+            return False
+        placed = False
+        for j in candidates:
+            take = min(self.room(j), allowed)
+            if take > 0:
+                self.put(i, j, take)
+                allowed -= take
+                placed = True
+        return placed
+
+    def fill(self, preferred: Mapping[int, Sequence[int]] | None = None) -> None:
+        """The greedy plan: partner nations' own nationals onto their aircraft first, then everyone
+        in order of precedence and priority, each onto its preferred flights (its previous plan's)
+        and then the earliest flight with room."""
+        preferred = preferred or {}
+
+        def candidates(i: int, among: Iterable[int]) -> list[int]:
+            allowed = set(among)
+            first = [j for j in preferred.get(i, ()) if j in allowed]
+            return first + [j for j in sorted(allowed) if j not in first]
+
+        for i in self.order:
+            if self.own[i]:
+                self.try_place(i, candidates(i, self.own[i]))
+        for i in self.order:
+            self.try_place(i, candidates(i, self.eligible[i]))
+
+    # --- precedence --------------------------------------------------------------------------
+
+    def reach(self, j: int) -> dict[Level, int]:
+        """For every level: free seats on flight j plus the non-pinned people of a lower level
+        there, i.e. what a household of that level could claim."""
+        movable: dict[Level, int] = {}
+        for i in self.aboard[j]:
+            people = self.places[i][j] - self.pins[i].get(j, 0)
+            if people > 0:
+                level = self.level(i, j)
+                movable[level] = movable.get(level, 0) + people
+        out: dict[Level, int] = {}
+        below = 0
+        for level in reversed(self.all_levels):
+            out[level] = self.room(j) + below
+            below += movable.get(level, 0)
+        return out
+
+    def violations(self) -> list[tuple[int, int]]:
+        """(household, flight) pairs where precedence is broken."""
+        reaches = [self.reach(j) for j in range(len(self.flights))]
+        found = []
+        for i in self.order:
+            if self.waiting(i) <= 0:
+                continue
+            need = self.need(i)
+            if self.quota_room(i) < need:
+                continue
+            found += [(i, j) for j in self.eligible[i] if reaches[j][self.level(i, j)] >= need]
+        return found
+
+    def settle(self, preferred: Mapping[int, Sequence[int]] | None = None) -> int:
+        """Repair precedence: while a household waits that could take the place of lower-level
+        people, take them off (lowest level and priority first) and seat it. Each repair seats
+        more people of some level at the cost of lower levels only, so this ends. Then fill what
+        is free. Returns how many times a household was taken off a flight."""
+        bumped = 0
+        changed = True
+        while changed:
+            changed = False
+            reaches = [self.reach(j) for j in range(len(self.flights))]
+            for i in self.order:
+                for j in self.eligible[i]:
+                    need = self.need(i)
+                    if self.waiting(i) <= 0 or self.quota_room(i) < need:
+                        break
+                    if reaches[j][self.level(i, j)] < need:
+                        continue
+                    bumped += self._make_room(i, j, need)
+                    self.try_place(i, [j])
+                    reaches[j] = self.reach(j)
+                    changed = True
+        self.fill(preferred)
+        return bumped
+
+    def _make_room(self, i: int, j: int, need: int) -> int:
+        level = self.level(i, j)
+        lower = sorted(
+            (
+                (self.level(k, j), precedence_order(self.households[k]), k)
+                for k in self.aboard[j]
+                if self.level(k, j) > level and self.places[k][j] > self.pins[k].get(j, 0)
+            ),
+            reverse=True,
+        )
+        taken = 0
+        for _, _, k in lower:
+            if self.room(j) >= need:
+                break
+            self.take_off(k, j)
+            taken += 1
+        return taken
+
+    # --- measures ----------------------------------------------------------------------------
+
+    def people_by_level(self) -> dict[Level, int]:
+        out: dict[Level, int] = {}
+        for i, places in enumerate(self.places):
+            for j, people in places.items():
+                level = self.level(i, j)
+                out[level] = out.get(level, 0) + people
+        return out
+
+    def levels(self) -> list[Level]:
+        """Every level a household could be seated at, in order of precedence."""
+        found = {(1, h.rank) for h in self.households}
+        found |= {(0, self.households[i].rank) for i in range(len(self.households)) if self.own[i]}
+        return sorted(found)
+
+    def priority(self) -> float:
+        return sum(h.score * self.placed(i) for i, h in enumerate(self.households))
+
+    def rank_key(self) -> tuple[tuple[int, ...], float]:
+        """What the lexicographic objective compares: people per level in order, then priority."""
+        by_level = self.people_by_level()
+        return tuple(by_level.get(level, 0) for level in self.levels()), self.priority()
+
+
+def _check_unique(households: Sequence[PlanningHousehold], flights: Sequence[Flight]) -> None:
+    seen: set[uuid.UUID] = set()
+    for h in households:
+        if h.household_id in seen:
+            raise InvalidInput(f"case {h.case_number}: household given twice")
+        seen.add(h.household_id)
+    flight_ids: set[uuid.UUID] = set()
+    for f in flights:
+        if f.id in flight_ids:
+            raise InvalidInput(f"flight {f.code}: given twice")
+        flight_ids.add(f.id)
+    ranks: dict[str, int] = {}
+    for h in households:
+        if ranks.setdefault(h.category, h.rank) != h.rank:
+            raise InvalidInput(f"case {h.case_number}: category {h.category} has two ranks")

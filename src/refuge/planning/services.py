@@ -1,0 +1,212 @@
+"""Planning use cases over plain inputs: make a plan (greedy, then CP-SAT warm-started from it),
+re-offer the seats of no-shows to standby. Callers with a unit of work store the results."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from refuge.domain import Conflict, Flight, InvalidInput, NotFound
+from refuge.planning.households import PlanningHousehold
+from refuge.planning.plans import Plan, PlanStatus, SolveReport, build_plan
+from refuge.planning.seating import Seating
+
+if TYPE_CHECKING:
+    from refuge.planning.solver import SolverOutcome
+
+__all__ = ["greedy_plan", "plan", "reoffer"]
+
+log = logging.getLogger(__name__)
+
+
+def greedy_plan(
+    households: Sequence[PlanningHousehold],
+    flights: Sequence[Flight],
+    quotas: Mapping[str, int] | None = None,
+    *,
+    allow_surge: bool = False,
+    previous: Plan | None = None,
+) -> Plan:
+    """The fast plan, always available: own nationals onto their nation's aircraft, then everyone
+    in order of precedence and priority onto the earliest flight with room (their previous flight
+    first). It respects precedence by construction."""
+    started = time.monotonic()
+    seating = _seating(households, flights, quotas, allow_surge)
+    seating.fill(_preferred(seating, previous))
+    report = SolveReport(
+        PlanStatus.GREEDY, seating.priority(), seating.priority(), time.monotonic() - started
+    )
+    return build_plan(seating, version=_next_version(previous), report=report)
+
+
+def plan(
+    households: Sequence[PlanningHousehold],
+    flights: Sequence[Flight],
+    quotas: Mapping[str, int] | None = None,
+    *,
+    time_limit_s: float = 30.0,
+    allow_surge: bool = False,
+    previous: Plan | None = None,
+    workers: int = 0,
+) -> Plan:
+    """Seat approved households on flights. Lexicographic objective: people seated at each level
+    of precedence in turn (a partner nation's own nationals on its aircraft first), then the sum
+    of priority score x members seated; higher priority on earlier flights among households that
+    are otherwise alike. A household is never split unless it allows it; capacity (surge seats
+    only if `allow_surge`), eligibility and category quotas (people) hold.
+
+    CP-SAT gets `time_limit_s` in all, warm-started from the greedy plan; the greedy plan is
+    returned instead when the solver is missing, finds nothing in time, or does no better.
+    `previous` keeps households on their flights where nothing better is at stake."""
+    if time_limit_s <= 0:
+        raise InvalidInput("time_limit_s must be positive")
+    # Imported here: OR-Tools takes seconds to load, which commands that do not plan should not
+    # pay for.
+    solver: ModuleType | None
+    try:
+        from refuge.planning import solver
+    except ImportError:  # OR-Tools is a dependency, but a broken install must not stop planning
+        solver = None
+    started = time.monotonic()
+    greedy = _seating(households, flights, quotas, allow_surge)
+    preferred = _preferred(greedy, previous)
+    greedy.fill(preferred)
+    version = _next_version(previous)
+    if solver is None:
+        log.warning("OR-Tools unavailable; using the greedy plan")
+        return _greedy_result(greedy, version, started, "solver unavailable")
+    seating = _seating(households, flights, quotas, allow_surge)
+    outcome: SolverOutcome = solver.solve(
+        seating, greedy, time_limit_s=time_limit_s, preferred=preferred, workers=workers
+    )
+    if not outcome.solved:
+        return _greedy_result(greedy, version, started, outcome.note)
+    solved = seating.rank_key()
+    # A solution cut short by the time limit may leave someone it could have seated; repair.
+    bumped = seating.settle(preferred)
+    changed = seating.rank_key() != solved
+    if seating.rank_key() < greedy.rank_key():
+        return _greedy_result(greedy, version, started, "solver did no better than greedy")
+    note = outcome.note
+    if bumped:
+        note = f"{note}; precedence repaired after the solver ({bumped} moved)".lstrip("; ")
+    report = SolveReport(
+        PlanStatus.OPTIMAL if outcome.optimal and not changed else PlanStatus.FEASIBLE,
+        # The solver's own figures (scores in hundredths) unless the repair changed the plan.
+        objective=seating.priority() if changed else outcome.objective,
+        bound=max(outcome.bound, seating.priority()) if changed else outcome.bound,
+        seconds=time.monotonic() - started,
+        stages=outcome.stages,
+        note=note,
+    )
+    return build_plan(seating, version=version, report=report)
+
+
+def reoffer(
+    plan: Plan, no_shows: Iterable[uuid.UUID], checked_in: Iterable[uuid.UUID] = ()
+) -> Plan:
+    """Free the seats of households that did not turn up and offer them, flight by flight in
+    departure order, to each flight's standby list in order. Checked-in households are pinned;
+    nobody already seated moves. A no-show waits on standby for other flights, not the one it
+    missed."""
+    started = time.monotonic()
+    seating = plan.seating()
+    missing = set(no_shows)
+    arrived = set(checked_in)
+    if missing & arrived:
+        raise Conflict("a household is both checked in and a no-show")
+    for household_id in arrived:
+        i = _household(seating, household_id)
+        if not seating.places[i]:
+            raise Conflict(f"case {seating.households[i].case_number}: checked in without a seat")
+        for j, people in seating.places[i].items():
+            seating.pins[i][j] = people
+    freed: set[int] = set()
+    missed = set(plan.missed)
+    for household_id in missing:
+        i = _household(seating, household_id)
+        for j in list(seating.places[i]):
+            if seating.take_off(i, j):
+                freed.add(j)
+                missed.add((household_id, seating.flights[j].id))
+    blocked = frozenset(missed)
+    seating = _reblocked(seating, blocked)
+    for j in sorted(freed):
+        waiting = [i for i in seating.order if seating.waiting(i) > 0 and j in seating.eligible[i]]
+        waiting.sort(key=lambda i: seating.level(i, j))  # stable: keeps priority order inside
+        for i in waiting:
+            if seating.room(j) == 0:
+                break
+            seating.try_place(i, [j])
+    report = SolveReport(
+        PlanStatus.REOFFERED,
+        seating.priority(),
+        seating.priority(),
+        time.monotonic() - started,
+        note=f"{len(missing)} no-shows, {len(freed)} flights re-offered",
+    )
+    return build_plan(seating, version=plan.version + 1, report=report, missed=blocked)
+
+
+def _seating(
+    households: Sequence[PlanningHousehold],
+    flights: Sequence[Flight],
+    quotas: Mapping[str, int] | None,
+    allow_surge: bool,
+) -> Seating:
+    seating = Seating(households, flights, quotas, allow_surge=allow_surge)
+    seating.seat_pins()
+    return seating
+
+
+def _preferred(seating: Seating, previous: Plan | None) -> dict[int, list[int]]:
+    if previous is None:
+        return {}
+    out: dict[int, list[int]] = {}
+    for a in previous.assignments:
+        i = seating.household_index.get(a.household_id)
+        j = seating.flight_index.get(a.flight_id)
+        if i is not None and j is not None:
+            out.setdefault(i, []).append(j)
+    return out
+
+
+def _next_version(previous: Plan | None) -> int:
+    return 1 if previous is None else previous.version + 1
+
+
+def _greedy_result(seating: Seating, version: int, started: float, note: str) -> Plan:
+    report = SolveReport(
+        PlanStatus.GREEDY,
+        seating.priority(),
+        seating.priority(),
+        time.monotonic() - started,
+        note=note,
+    )
+    return build_plan(seating, version=version, report=report)
+
+
+def _household(seating: Seating, household_id: uuid.UUID) -> int:
+    i = seating.household_index.get(household_id)
+    if i is None:
+        raise NotFound(f"household {household_id} is not in plan")
+    return i
+
+
+def _reblocked(seating: Seating, blocked: frozenset[tuple[uuid.UUID, uuid.UUID]]) -> Seating:
+    """The same seating with missed flights taken out of each household's eligibility."""
+    fresh = Seating(
+        seating.households,
+        seating.flights,
+        seating.quotas,
+        allow_surge=seating.allow_surge,
+        blocked=blocked,
+    )
+    for i, places in enumerate(seating.places):
+        for j, people in places.items():
+            fresh.put(i, j, people, pinned=seating.pins[i].get(j, 0))
+    return fresh
