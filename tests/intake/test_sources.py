@@ -236,23 +236,25 @@ def test_bytes_that_do_not_decode_past_the_sample_are_reported_with_their_row(
         list(read_rows(path))
 
 
-def test_the_reader_is_lazy_and_reads_a_long_list_in_flat_memory(tmp_path: Path) -> None:
-    path = tmp_path / "long.csv"
+def peak_memory_reading(path: Path, lines: int) -> int:
     line = "Ahmad,Karimi,1364/05/12,0700123456,Afghan,some notes about the person\n"
     with path.open("w", encoding="utf-8") as stream:
         stream.write("Given,Family,Born,Phone,Nationality,Notes\n")
-        stream.writelines([line] * 80_000)  # about 5.5 MB
-    assert path.stat().st_size > 5_000_000
-
+        stream.writelines([line] * lines)
     rows = read_rows(path)
-    assert inspect.isgenerator(rows)
-
+    assert inspect.isgenerator(rows)  # nothing is read until asked for
     tracemalloc.start()
     try:
-        count = sum(1 for _ in rows)
-        _, peak = tracemalloc.get_traced_memory()
+        assert sum(1 for _ in rows) == lines
+        return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
 
-    assert count == 80_000
-    assert peak < 1_000_000  # a small fraction of the file: rows are not kept
+
+def test_the_reader_is_lazy_and_its_memory_stays_flat_as_the_file_grows(tmp_path: Path) -> None:
+    small = peak_memory_reading(tmp_path / "small.csv", 5_000)
+    large = peak_memory_reading(tmp_path / "large.csv", 20_000)
+
+    assert (tmp_path / "large.csv").stat().st_size > 1_400_000
+    assert large < small * 1.25  # four times the rows, the same memory
+    assert large < 1_400_000 / 2

@@ -17,7 +17,9 @@ from refuge.intake.normalised import Normalised, ascii_digits, clean_text
 __all__ = ["DEFAULT_FALLBACK_REGIONS", "DEFAULT_REGION", "e164_of", "parse_phones"]
 
 DEFAULT_REGION: Final = "AF"
-DEFAULT_FALLBACK_REGIONS: Final = ("PK", "IR")
+# Afghanistan, and the neighbours where most Afghans abroad have lived: numbers written without
+# their country code in a list are most likely from one of them.
+DEFAULT_FALLBACK_REGIONS: Final = ("AF", "PK", "IR")
 _LAYOUT: Final = re.compile(r"[\s\-.()]")
 _SEPARATORS: Final = re.compile(r"\s*[/,;|،؛\n]\s*|\s+(?:or|یا)\s+")
 _REASONS: Final = {
@@ -63,7 +65,8 @@ def parse_phones(
         try:
             number = e164_of(part, region=region)
         except InvalidInput:
-            found = _in_fallback(part, fallback_regions)
+            others = [other for other in fallback_regions if other != region]
+            found = _in_fallback(part, others)
             if found is None:
                 raise  # the reason it is no number of the list's own region
             number, fitted = found

@@ -12,7 +12,7 @@ A profile file looks like this::
     date_order: day_first              # optional: day_first or month_first
     full_name_order: family_first      # optional: how a full name column is written
     phone_region: AF                   # optional: region of numbers written without +country
-    phone_fallback_regions: [PK, IR]   # optional: where else such numbers may be from
+    phone_fallback_regions: [AF, PK, IR]  # optional: where else such numbers may be from
     values:                            # optional: the organisation's own words
       sex: {Mrs: F}
       relationship: {HH: principal}
