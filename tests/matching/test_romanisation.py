@@ -84,7 +84,7 @@ def test_suffixes_on_known_stems() -> None:
 
 def test_unknown_words_fall_back_to_letter_rules() -> None:
     # Not in the lexicon: consonants romanised, vowel letters by position.
-    assert romanise("زرغونه") == "Zarghuna"
+    assert romanise("زرغونه") == "Zarghona"
     assert romanise("شریف" + "الله") == "Sharifullah"
     assert romanise("ولید") == "Walid"
 
@@ -136,3 +136,20 @@ def test_perso_arabic_text_romanises_to_ascii_letters_and_spaces(text: str) -> N
     result = romanise(text)
     assert all(char.isascii() and (char.isalpha() or char == " ") for char in result)
     assert bool(result.strip()) == any(char.isalpha() for char in text)
+
+
+def test_two_known_names_written_without_a_space_are_split() -> None:
+    assert romanise("محمدنبی") == "Mohammad Nabi"
+    assert romanise("گلاحمد") == "Gul Ahmad"
+
+
+def test_a_final_alef_reads_as_the_alef_maqsura_it_often_replaces() -> None:
+    assert romanise("مرتضا") == romanise("مرتضی") == "Murtaza"
+
+
+def test_vowel_carriers_in_context() -> None:
+    assert romanise("ذبیع") == "Zabi"  # ain after a long vowel is silent
+    assert romanise("رضایی") == "Razai"  # -ایی is -ai
+    assert romanise("همت") == "Hamt"  # a short vowel after the first consonant, even he
+    assert romanise("نوید") == "Nawid"  # waw before a vowel letter is w
+    assert romanise("هوتک") == "Hotak"

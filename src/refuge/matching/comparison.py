@@ -11,7 +11,7 @@ from functools import cache
 from rapidfuzz.distance import Indel, JaroWinkler
 
 from refuge.domain import PersonName
-from refuge.matching.names import blocking_key, compound_affixes, name_key, spell
+from refuge.matching.names import blocking_key, compound_affixes, name_key, skeleton, spell
 from refuge.matching.rulebook import name_rules
 
 __all__ = [
@@ -43,6 +43,8 @@ class PersonNameKeys:
 
 
 _MERGED_WORD_MIN = 0.85
+# What two words with the same consonants in the same order but different vowels score at most.
+_SKELETON_WEIGHT = 0.82
 
 NAME_KEY_COLUMNS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(PersonNameKeys))
 
@@ -113,7 +115,12 @@ def _word_similarity(x: str, y: str) -> float:
     if x == y:
         return 1.0
     x, y = _without_shared_affixes(x, y)
-    score = float(JaroWinkler.similarity(x, y))
+    # Vowels are where romanisations of one name differ most (Sadiqi from صدیقی, Sediqi on a
+    # list), so agreeing consonants earn a good score even when the vowels disagree.
+    score = max(
+        float(JaroWinkler.similarity(x, y)),
+        _SKELETON_WEIGHT * float(JaroWinkler.similarity(skeleton(x), skeleton(y))),
+    )
     shorter, longer = (x, y) if len(x) <= len(y) else (y, x)
     endings, cap = _different_name_endings()
     if longer.startswith(shorter) and longer[len(shorter) :] in endings:

@@ -34,6 +34,7 @@ __all__ = [
     "compound_affixes",
     "name_key",
     "normalise_name",
+    "skeleton",
     "spell",
 ]
 
@@ -125,7 +126,7 @@ def _compile(data: NameRules) -> _Compiled:
     variants: dict[str, str] = {}
     folded: dict[str, str] = {}
     for variant in data.variants:
-        key = spell_(variant.key or variant.name)
+        key = _plain(variant.key).replace(" ", "") if variant.key else spell_(variant.name)
         for written in (*variant.spellings, variant.name, variant.key):
             if not written:
                 continue
@@ -428,11 +429,13 @@ def blocking_key(key: str) -> str:
     """A coarse key for blocking candidate pairs: each word of a name key reduced to its first
     letter and its consonants (vowels, w and y dropped, repeats collapsed), words sorted.
     Names that differ in vowels, or in given and family order, share it."""
-    skeletons = sorted(_skeleton(word) for word in key.split())
+    skeletons = sorted(skeleton(word) for word in key.split())
     return " ".join(skeletons)
 
 
-def _skeleton(word: str) -> str:
+def skeleton(word: str) -> str:
+    """One key word's first letter and its consonants, vowels, w and y dropped, repeats
+    collapsed: what a Perso-Arabic spelling and a Latin one of a name most often share."""
     out = word[:1]
     for char in word[1:]:
         if char not in _SKELETON_DROPS and char != out[-1]:

@@ -63,6 +63,7 @@ _LOOKUP_FOLD = str.maketrans(
 )
 _DROPPED = {"\u0640", "\u0621"}  # tatweel (a stretch, not a letter); standalone hamza
 _ALEFS = {"ا", "آ"}
+_LATIN_VOWELS = frozenset("aeiou")
 _VOWEL_LETTERS = {"ا", "آ", "و", "ی", "ې", "ۍ", "ى"}
 # Suffixes romanised on a stem the lexicon knows, longest first.
 _KNOWN_STEM_SUFFIXES = (("زاده", "zada"), ("زی", "zai"), ("ی", "i"), ("ه", "a"))
@@ -148,7 +149,7 @@ def _compound(token: str, rules: _Rules) -> str:
 
 def _word(word: str, rules: _Rules) -> str:
     folded = _lookup_form(word)
-    known = rules.words.get(folded)
+    known = _known(folded, rules)
     if known is not None:
         return known
     if folded.startswith("عبدال") and len(folded) > 5:
@@ -164,7 +165,22 @@ def _word(word: str, rules: _Rules) -> str:
     # Pashto tribal names: any stem of three letters or more before -zai.
     if folded.endswith("زی") and len(folded) > 4:
         return _word(word[:-2], rules) + "zai"
+    # Two names written without a space, as happens after a letter that does not join the next
+    # (نثاراحمد): split where both halves are known, the longer first half first.
+    for cut in range(len(folded) - 2, 1, -1):
+        left, right = _known(folded[:cut], rules), _known(folded[cut:], rules)
+        if left is not None and right is not None:
+            return f"{left} {right}"
     return _letters(word, rules).capitalize()
+
+
+def _known(folded: str, rules: _Rules) -> str | None:
+    """The lexicon's romanisation of a look-up form; a final alef also read as the alef maqsura
+    Dari writes it for (مرتضا for مرتضی)."""
+    known = rules.words.get(folded)
+    if known is None and folded.endswith("ا"):
+        known = rules.words.get(folded[:-1] + "ی")
+    return known
 
 
 def _letters(word: str, rules: _Rules) -> str:
@@ -177,17 +193,23 @@ def _letters(word: str, rules: _Rules) -> str:
         if char in _ALEFS:
             out.append("a")
         elif char == "و":
+            # Between consonants waw is the long o or u; Afghan spellings favour o (Popal, Hotak).
             at_vowel = prev in _ALEFS or nxt in _VOWEL_LETTERS
-            out.append("w" if i == 0 or at_vowel else "u")
+            out.append("w" if i == 0 or at_vowel else "o")
         elif char == "ی":
             before_vowel = nxt in _ALEFS or nxt == "و"
-            after_vowel = prev in _ALEFS or prev == "و"
-            out.append("y" if i == 0 or before_vowel or (after_vowel and i < last) else "i")
+            after_vowel = bool(out) and out[-1][-1:] in _LATIN_VOWELS
+            if after_vowel and nxt == "ی" and i + 1 == last:
+                out.append("")  # -ایی is -ai (رضایی Rezai)
+            else:
+                out.append("y" if i == 0 or before_vowel or (after_vowel and i < last) else "i")
         elif char == "ه":
             silent = i == last and i > 0 and prev not in _ALEFS and prev != "و"
             out.append("a" if silent else "h")
         elif char == "ع":
-            out.append("" if nxt in _ALEFS else "a")
+            # Ain is a vowel's carrier: silent after a long vowel (ذبیع Zabi) or before alef.
+            after_long_vowel = prev in _VOWEL_LETTERS and (not nxt or _is_consonant(nxt, rules))
+            out.append("" if nxt in _ALEFS or after_long_vowel else "a")
         elif char == "ې":
             out.append("e")
         elif char == "ۍ":
@@ -200,11 +222,13 @@ def _letters(word: str, rules: _Rules) -> str:
             out.append(rules.consonants.get(char, ""))
         # Short vowels are unwritten; "a" after a first consonant that another consonant follows
         # gives Karim, Sharif, Farzana rather than Krim, Shrif, Frzana.
-        if i == 0 and _is_consonant(char, rules) and _is_consonant(nxt, rules):
-            out.append("a")
-    return "".join(out)
+    # Short vowels are unwritten; "a" between a first and a second consonant gives Karim, Navid,
+    # Hamt rather than Krim, Nvid, Hmt.
+    sounds = [piece for piece in out if piece]
+    if len(sounds) > 1 and sounds[0][-1] not in _LATIN_VOWELS and sounds[1][0] not in _LATIN_VOWELS:
+        sounds.insert(1, "a")
+    return "".join(sounds)
 
 
 def _is_consonant(char: str, rules: _Rules) -> bool:
-    # A word-initial waw or ya is the consonant w or y.
-    return char in rules.consonants or char in ("و", "ی")
+    return char in rules.consonants
