@@ -249,7 +249,7 @@ def _canonical(rules: _Compiled, word: str) -> str:
     return (
         rules.folded_variants.get(spelled)
         or _derived(rules.folded_variants, rules, spelled)
-        or (spelled)
+        or spelled
     )
 
 
