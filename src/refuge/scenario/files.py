@@ -11,7 +11,7 @@ import os
 import re
 import shutil
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -20,9 +20,9 @@ from openpyxl import Workbook
 
 from refuge.domain import DocumentKind, InvalidInput
 from refuge.scenario.households import OPERATION_DAY, HouseholdTruth, TruePerson
-from refuge.scenario.lists import BLOCK, Cell, ListRecord, list_records
+from refuge.scenario.lists import Cell, ListRecord, list_records
 from refuge.scenario.organisations import ListProfile
-from refuge.scenario.scenario import Scenario, ScenarioStats, _Tally
+from refuge.scenario.scenario import Listed, Scenario, ScenarioStats, Tally
 
 __all__ = ["HOUSEHOLD_COLUMNS", "TRUTH_COLUMNS", "ScenarioFiles", "write_scenario"]
 
@@ -196,7 +196,7 @@ def _write(scenario: Scenario, out_dir: Path) -> ScenarioFiles:
     writers = {p.code: _ListWriter(p, out_dir / p.file_name) for p in scenario.profiles}
     truth_path = out_dir / "truth.csv"
     households_path = out_dir / "households.csv"
-    tally = _Tally()
+    tally = Tally()
     try:
         with (
             truth_path.open("w", encoding="utf-8", newline="") as truth_file,
@@ -207,7 +207,7 @@ def _write(scenario: Scenario, out_dir: Path) -> ScenarioFiles:
             members = csv.writer(households_file)
             members.writerow(HOUSEHOLD_COLUMNS)
             stream = _households(scenario, tally, members.writerow)
-            listed = _Listed()
+            listed = Listed()
             for record in list_records(scenario.profiles, stream, scenario.seed):
                 tally.record(record)
                 listed.add(record)
@@ -234,25 +234,9 @@ def _write(scenario: Scenario, out_dir: Path) -> ScenarioFiles:
     )
 
 
-class _Listed:
-    def __init__(self) -> None:
-        self._seen: set[Any] = set()
-        self._block = 0
-        self._total = 0
-
-    def add(self, record: ListRecord) -> None:
-        block = record.household_index // BLOCK
-        if block != self._block:
-            self._total += len(self._seen)
-            self._seen.clear()
-            self._block = block
-        self._seen.add(record.person_id)
-
-    def total(self) -> int:
-        return self._total + len(self._seen)
-
-
-def _households(scenario: Scenario, tally: _Tally, write: Callable[[list[str]], object]) -> Any:
+def _households(
+    scenario: Scenario, tally: Tally, write: Callable[[list[str]], object]
+) -> Iterator[HouseholdTruth]:
     for truth in scenario.truths:
         tally.household(truth)
         for member in truth.members:

@@ -239,7 +239,10 @@ def _values(
 ) -> tuple[Cell, ...]:
     person = member.person
     fields = profile.fields()
-    arabic = bool(member.given.arabic) and (arabic_household != (rng.random() < 0.05))
+    # Lists kept in Perso-Arabic slip into Latin now and then, and the reverse; lists kept by
+    # foreign officials do not.
+    flip = profile.arabic_script > 0 and rng.random() < 0.05
+    arabic = bool(member.given.arabic) and (arabic_household != flip)
     if arabic:
         tags.append("arabic_script")
     given, family = _name(profile, rng, member, arabic, tags)

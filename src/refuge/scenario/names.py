@@ -38,7 +38,7 @@ __all__ = [
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "refuge"
 
 # Bump when the extraction below changes, so an old cache file is not reused.
-EXTRACTION_FORMAT = 9
+EXTRACTION_FORMAT = 10
 
 # Nationality (alpha-3) -> the dataset country (alpha-2) its names are drawn from. The dataset
 # has no lists for Belarus, Ukraine, Kyrgyzstan, Tajikistan or Uzbekistan: those draw from the
@@ -113,6 +113,7 @@ NOT_GIVEN_NAMES: frozenset[str] = frozenset(
         "agha", "aqa", "shah", "mir", "sayed", "sayyid", "syed", "said", "zabi", "ustad",
         "ostad", "kaka", "lala", "bibi", "baba", "sahib", "sahil", "eshwa", "shahzada",
         "dokhter", "pranses", "behtarin", "khanm", "khanum", "nafas", "hezb", "hizb",
+        "mazullah", "maazallah", "hajji", "haaji", "hajee",
     }
 )  # fmt: skip
 NOT_FAMILY_NAMES: frozenset[str] = frozenset(
@@ -128,7 +129,8 @@ NOT_NAMES_ARABIC: frozenset[str] = frozenset(
     {
         "حاجی", "خان", "افغان", "تنها", "مهندس", "داکتر", "ملا", "قاری", "بچه", "ستا", "شب",
         "دخترک", "افغانستان", "کابل", "پشتون", "تاجیک", "هزاره", "ازبک", "عشق", "ناز", "انتظار",
-        "جان", "گل", "آغا", "شاه", "میر", "سید", "استاد", "کاکا", "بی بی",
+        "جان", "گل", "آغا", "شاه", "میر", "سید", "استاد", "کاکا", "بی بی", "معاذالله", "حزب",
+        "حذب",
     }
 )  # fmt: skip
 NOT_FOREIGN_NAMES: frozenset[str] = frozenset(
@@ -369,6 +371,10 @@ def _sex_of(*genders: Mapping[str, float]) -> Sex | None:
     return None
 
 
+def _stop_forms(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(_orthographic(word) for word in words)
+
+
 def _pair_sex(*genders: Mapping[str, float]) -> Sex | None:
     """The sex both spellings agree on; one spelling's noisy figure does not veto the other."""
     decided = {sex for sex in (_sex_of(g) for g in genders) if sex is not None}
@@ -377,6 +383,7 @@ def _pair_sex(*genders: Mapping[str, float]) -> Sex | None:
 
 def _pair_afghan(table: Mapping[str, Mapping[str, Any]], *, given: bool) -> list[dict[str, Any]]:
     stop = NOT_GIVEN_NAMES if given else NOT_FAMILY_NAMES
+    stop_arabic = _stop_forms(NOT_NAMES_ARABIC)
     latin: dict[str, int] = {}
     arabic_groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for name, info in table.items():
@@ -386,7 +393,9 @@ def _pair_afghan(table: Mapping[str, Mapping[str, Any]], *, given: bool) -> list
         if _LATIN_NAME.match(name) and _voiced(name) and len(name.split(" ")[0]) >= 3:
             if not any(word.lower() in stop for word in name.split(" ")):
                 latin[name] = rank
-        elif _is_arabic_name(name) and not any(w in NOT_NAMES_ARABIC for w in name.split(" ")):
+        elif _is_arabic_name(name) and not any(
+            _orthographic(word) in stop_arabic for word in (name, *name.split(" "))
+        ):
             arabic_groups[_orthographic(name)].append((rank, name))
     by_skeleton: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for name, rank in latin.items():

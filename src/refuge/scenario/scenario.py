@@ -141,7 +141,7 @@ class ScenarioStats:
         }
 
 
-class _Tally:
+class Tally:
     """Counts kept while the households and records stream past."""
 
     def __init__(self) -> None:
@@ -205,46 +205,47 @@ class Scenario:
         self.truths = HouseholdTruths(self._plan, seed, book)
         self.households = Households(self.truths)
 
-    def records(self, tally: _Tally | None = None) -> Iterator[ListRecord]:
+    def records(self) -> Iterator[ListRecord]:
         """Every list record, list by list within blocks of households, in file row order."""
-
-        def households() -> Iterator[HouseholdTruth]:
-            for truth in self.truths:
-                if tally is not None:
-                    tally.household(truth)
-                yield truth
-
-        for record in list_records(self.profiles, households(), self.seed):
-            if tally is not None:
-                tally.record(record)
-            yield record
-
-    def walk(self) -> tuple[Iterator[ListRecord], _Tally]:
-        tally = _Tally()
-        return self.records(tally), tally
+        return list_records(self.profiles, iter(self.truths), self.seed)
 
     @functools.cached_property
     def stats(self) -> ScenarioStats:
         """Figures of the whole operation (one pass over it, kept once computed)."""
-        records, tally = self.walk()
-        listed = count_listed(records)
-        tally.unlisted = tally.stats.people - listed
+        tally = Tally()
+
+        def households() -> Iterator[HouseholdTruth]:
+            for truth in self.truths:
+                tally.household(truth)
+                yield truth
+
+        listed = Listed()
+        for record in list_records(self.profiles, households(), self.seed):
+            tally.record(record)
+            listed.add(record)
+        tally.unlisted = tally.stats.people - listed.total()
         return tally.close()
 
 
-def count_listed(records: Iterator[ListRecord]) -> int:
-    """People on at least one list. A household's records all come within its block, so only
-    the current block's people need remembering."""
-    seen: set[Any] = set()
-    block = 0
-    total = 0
-    for record in records:
-        if record.household_index // BLOCK != block:
-            total += len(seen)
-            seen.clear()
-            block = record.household_index // BLOCK
-        seen.add(record.person_id)
-    return total + len(seen)
+class Listed:
+    """Counts people on at least one list. A household's records all come within its block of
+    households, so only the current block's people need remembering."""
+
+    def __init__(self) -> None:
+        self._seen: set[Any] = set()
+        self._block = 0
+        self._total = 0
+
+    def add(self, record: ListRecord) -> None:
+        block = record.household_index // BLOCK
+        if block != self._block:
+            self._total += len(self._seen)
+            self._seen.clear()
+            self._block = block
+        self._seen.add(record.person_id)
+
+    def total(self) -> int:
+        return self._total + len(self._seen)
 
 
 def generate(people: int, seed: int, *, cache_dir: Path | None = None) -> Scenario:
