@@ -98,7 +98,10 @@ def test_the_report_names_file_row_and_field_of_each_problem_and_no_personal_val
 
     _, _, report = read(path)
 
-    assert "Rows: 3 read = 2 accepted (1 with warnings) + 1 rejected; 1 blank rows" in report
+    assert (
+        "Rows: 3 read = 2 accepted (1 with warnings) + 1 rejected; blank rows passed over: 1"
+        in report
+    )
     assert "the file: header at row 2, mapping proposed from headers" in report
     assert (
         "file staff.csv, row 4, field date_of_birth (column تاریخ تولد): warning: "
@@ -153,7 +156,7 @@ def test_a_repeated_row_is_accepted_and_flagged_as_a_repeat(
     assert [(w.field, w.problem) for w in accepted[3].warnings] == [
         ("tazkira_number", "same tazkira as row 2, other values differ")
     ]
-    assert "1 repeat an earlier row" in report
+    assert "repeats of an earlier row: 1" in report
 
 
 def test_every_sheet_of_a_workbook_is_read_and_a_sheet_without_names_is_skipped_and_said(
@@ -177,7 +180,7 @@ def test_every_sheet_of_a_workbook_is_read_and_a_sheet_without_names_is_skipped_
     assert accepted[0].date_of_birth == PartialDate(1985, 3, 12)
     assert accepted[1].relationship is Relationship.SPOUSE
     assert "sheet Read me: skipped, no column maps to a name" in report
-    assert "1 rows in skipped sheets" in report
+    assert "rows in skipped sheets: 1" in report
 
 
 def test_a_named_sheet_without_a_name_column_is_refused(write_xlsx: Callable[..., Path]) -> None:
@@ -330,6 +333,80 @@ def test_inspecting_a_list_proposes_a_mapping_per_sheet(write_xlsx: Callable[...
         ("Staff", [F.GIVEN_NAME, F.FAMILY_NAME]),
         ("Notes", [F.NOTES]),
     ]
+
+
+def test_a_windows_1256_list_with_the_usual_faults_gets_exactly_this_report(
+    tmp_path: Path,
+) -> None:
+    lines = [
+        "فهرست کارمندان",  # a title above the header
+        "",
+        "نام;تخلص;تاريخ تولد;شماره تماس;مليت",  # Arabic ya, as Windows-1256 has it
+        "احمد;کريمي;1364/05/12;0700 123 456;افغان",
+        "مريم;احمدي;1/1/1985;12;افغان",
+        "",
+        "احمد;کريمي;1364/05/12;0700 123 456;افغان",
+        "علي;رضايي;1370/13/01;0799123456;Atlantis",
+        "زهرا;نوري;1365",  # cut off in transfer
+    ]
+    path = tmp_path / "staff.csv"
+    path.write_bytes("\r\n".join(lines).encode("cp1256"))
+
+    accepted, rejected, report = read(path)
+
+    assert [r.provenance.row for r in accepted] == [4, 7, 9]
+    assert [r.provenance.row for r in rejected] == [5, 8]
+    assert accepted[2].name.family == "نوري"
+    assert report == "\n".join(
+        [
+            "Intake of file staff.csv (sha256 c5b4dcdad3ba) for organisation kabul-ngo",
+            "  the file: header at row 3, mapping proposed from headers",
+            "    نام -> given_name",
+            "    تخلص -> family_name",
+            "    تاريخ تولد -> date_of_birth",
+            "    شماره تماس -> phone",
+            "    مليت -> nationality",
+            "Rows: 5 read = 3 accepted (2 with warnings) + 2 rejected; blank rows passed over: 1; "
+            "repeats of an earlier row: 1",
+            "Problems by field:",
+            "  date_of_birth        error          1  month out of range",
+            "  date_of_birth        warning        1  1 January is often written when only the "
+            "year is known",
+            "  date_of_birth        warning        1  Shamsi year only: the Gregorian year may be "
+            "one later",
+            "  nationality          error          1  not a country or nationality Refuge "
+            "recognises",
+            "  phone                error          1  phone number not valid: too short",
+            "  row                  warning        1  repeats row 4 of this file",
+            "  row                  warning        1  the file ends inside this row: it may be cut "
+            "short",
+            "Problems:",
+            "  file staff.csv, row 5, field date_of_birth (column تاريخ تولد): warning: 1 January "
+            "is often written when only the year is known",
+            "  file staff.csv, row 5, field phone (column شماره تماس): error: phone number not "
+            "valid: too short",
+            "  file staff.csv, row 7: warning: repeats row 4 of this file",
+            "  file staff.csv, row 8, field date_of_birth (column تاريخ تولد): error: month out of "
+            "range",
+            "  file staff.csv, row 8, field nationality (column مليت): error: not a country or "
+            "nationality Refuge recognises",
+            "  file staff.csv, row 9, field date_of_birth (column تاريخ تولد): warning: Shamsi "
+            "year only: the Gregorian year may be one later",
+            "  file staff.csv, row 9: warning: the file ends inside this row: it may be cut short",
+        ]
+    )
+
+
+def test_inspecting_a_list_reads_its_header_and_no_further(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    good = "Name,Phone\n" + "Ahmad Karimi,0700123456\n" * 5000
+    path.write_bytes(good.encode() + "Maryam Hérati,0799123456\n".encode("cp1252"))
+
+    (proposal,) = inspect_list(path)
+
+    assert [c.field for c in proposal.columns] == [F.FULL_NAME, F.PHONE]
+    with pytest.raises(InvalidInput, match="row 5002: bytes that are not valid utf-8"):
+        list(read_list(path, organisation=ORG))
 
 
 # Counts ---------------------------------------------------------------------------------------

@@ -113,9 +113,9 @@ class IntakeReport:
                 lines.append(f"    kept as written, unmapped: {', '.join(sheet.unmapped)}")
         lines.append(
             f"Rows: {self.read} read = {self.accepted} accepted ({self.with_warnings} with "
-            f"warnings) + {self.rejected} rejected; {self.blank} blank rows passed over"
-            + (f"; {self.skipped_rows} rows in skipped sheets" if self.skipped_rows else "")
-            + (f"; {self.duplicates} repeat an earlier row" if self.duplicates else "")
+            f"warnings) + {self.rejected} rejected; blank rows passed over: {self.blank}"
+            + (f"; rows in skipped sheets: {self.skipped_rows}" if self.skipped_rows else "")
+            + (f"; repeats of an earlier row: {self.duplicates}" if self.duplicates else "")
         )
         if self.by_field:
             lines.append("Problems by field:")

@@ -14,12 +14,13 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
+import itertools
 import re
 import warnings
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Final
@@ -244,7 +245,7 @@ class ListReader:
             return self._xlsx_rows()
         return self._csv_rows()
 
-    def _csv_rows(self) -> Iterator[SourceRow]:
+    def _csv_rows(self) -> Generator[SourceRow, None, None]:
         path = self.path
         with path.open("rb") as binary:
             sample = binary.read(_SAMPLE)
@@ -266,7 +267,19 @@ class ListReader:
             yield from _last_marked(rows, cut_short=not _ends_with_line_break(binary))
             self._fraction = lambda: 1.0
 
-    def _xlsx_rows(self) -> Iterator[SourceRow]:
+    def headers(self) -> list[Header]:
+        """The header of each sheet (or of `sheet`) with rows below it, reading no further into
+        any sheet than its header and first row."""
+        if self.format == ListFormat.XLSX:
+            return [row.header for row in self._xlsx_rows(first_only=True)]
+        rows = self._csv_rows()
+        try:
+            first = next(rows, None)
+        finally:
+            rows.close()
+        return [first.header] if first is not None else []
+
+    def _xlsx_rows(self, *, first_only: bool = False) -> Iterator[SourceRow]:
         path = self.path
         try:
             with warnings.catch_warnings():
@@ -292,7 +305,11 @@ class ListReader:
                 self._fraction = _sheet_fraction(position, len(names), counter, declared)
                 rows = _counted(worksheet.iter_rows(values_only=True), counter)
                 numbered = _numbered_xlsx(rows, path, name, self.limits)
-                yield from _rows_below_header(numbered, path.name, self.content_hash, name)
+                below = _rows_below_header(numbered, path.name, self.content_hash, name)
+                if first_only:
+                    yield from itertools.islice(below, 1)
+                else:
+                    yield from below
             self._fraction = lambda: 1.0
         except (zipfile.BadZipFile, EOFError, zlib.error, SyntaxError) as exc:
             # SyntaxError covers the XML parsers' errors on a cut-off sheet.
