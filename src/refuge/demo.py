@@ -20,7 +20,7 @@ from refuge.cases.services import (
 )
 from refuge.config import Settings
 from refuge.domain import Household, InvalidConfiguration
-from refuge.scenario import Scenario, generate
+from refuge.scenario import HouseholdTruth, Scenario, generate
 
 __all__ = ["DemoResult", "load_scenario", "plaintext_found", "run_demo", "sensitive_values"]
 
@@ -38,15 +38,23 @@ class DemoResult:
     values_found: int
 
 
-def load_scenario(refuge: Refuge, scenario: Scenario, *, now: dt.datetime) -> int:
-    """Register the scenario's organisations, programs and households. Returns households loaded."""
+def load_scenario(
+    refuge: Refuge,
+    scenario: Scenario,
+    *,
+    now: dt.datetime,
+    truths: Iterable[HouseholdTruth] | None = None,
+) -> int:
+    """Register the scenario's organisations, programs and households (`truths`, if already
+    built, else built on the way). Returns how many households were loaded."""
     for organisation in scenario.organisations:
         add_organisation(refuge.uow(), organisation, actor=_ACTOR, now=now)
     for program in scenario.programs:
         add_program(refuge.uow(), program, actor=_ACTOR, now=now)
     loaded = 0
     registrations = (
-        Registration(truth.household, truth.program, truth.sponsor) for truth in scenario.truths
+        Registration(truth.household, truth.program, truth.sponsor)
+        for truth in (scenario.truths if truths is None else truths)
     )
     for batch in _batches(registrations, _BATCH):
         loaded += len(register_households(refuge.uow(), batch, actor=_ACTOR, now=now))
