@@ -104,12 +104,6 @@ class ColumnMapping:
         )
         object.__setattr__(self, "plan", plan)
 
-    def field_of(self, index: int) -> IntakeField | None:
-        for name, indices in self.columns.items():
-            if index in indices:
-                return name
-        return None
-
 
 @dataclass(frozen=True, slots=True)
 class Profile:

@@ -57,9 +57,9 @@ class IntakeRun(Iterator[Result]):
     """The results of reading one list, produced as they are iterated. `report` fills in as they
     are; it is complete (`report.finished`) once the iteration ends."""
 
-    def __init__(self, results: Callable[[IntakeRun], Iterator[Result]], report: IntakeReport):
+    def __init__(self, results: Iterator[Result], report: IntakeReport) -> None:
         self.report = report
-        self._results = results(self)
+        self._results = results
 
     def __iter__(self) -> IntakeRun:
         return self
@@ -93,9 +93,12 @@ def read_list(
 
     Each sheet is mapped by `profile` if given, else by the profile in `profiles` (the
     organisation's own, then shared ones, then those Refuge ships) that maps its header, else by
-    the mapping proposed from its headers. A sheet no
-    column of which maps to a name is refused (InvalidInput) when it is the only one read, and
-    skipped, with the reason in the report, in a workbook read sheet by sheet.
+    the mapping proposed from its headers. A sheet where no column maps to a name is refused
+    (InvalidInput) when it is the only one read, and skipped, with the reason in the report,
+    when a workbook is read sheet by sheet.
+
+    The file is checked against `limits` and hashed before this returns; rows are read as the
+    run is iterated.
     """
     if profile is not None and profile.organisation not in (organisation, SHARED):
         raise InvalidInput(
@@ -109,7 +112,7 @@ def read_list(
     own += [p for p in [*profiles, *shared_profiles()] if p.organisation == SHARED]
     report = IntakeReport(path.name, reader.content_hash, organisation, max_listed)
 
-    def results(run: IntakeRun) -> Iterator[Result]:
+    def results() -> Iterator[Result]:
         mapping: ColumnMapping | None = None
         header: Header | None = None
         seen = _Seen()
@@ -135,7 +138,7 @@ def read_list(
         if on_progress is not None:
             on_progress(Progress(report.read, 1.0))
 
-    return IntakeRun(results, report)
+    return IntakeRun(results(), report)
 
 
 def _mapping(

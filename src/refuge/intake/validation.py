@@ -188,7 +188,7 @@ def check_row(
         household_reference=texts[IntakeField.HOUSEHOLD_REFERENCE],
         relationship=relationship,
         program_hint=texts[IntakeField.PROGRAM_HINT],
-        notes=notes[:_MAX_TEXT] or None,
+        notes=notes or None,
         source_id=texts[IntakeField.SOURCE_ID],
         unmapped=unmapped,
         warnings=tuple(checked.problems),
