@@ -187,3 +187,19 @@ def test_mohammad_sayed_and_ullah_names_appear_in_several_spellings(
     ullah = {w for w in words if re.search(r"(ullah|ulla|allah|ollah)$", w)}
     assert len(ullah) > 10
     assert any(w.endswith("ulla") for w in ullah)
+
+
+def test_children_carry_their_fathers_family_name(scenario: Scenario) -> None:
+    checked = 0
+    for truth in scenario.truths:
+        principal = truth.members[0]
+        spouse = next((m for m in truth.members if m.relationship is Relationship.SPOUSE), None)
+        father = principal if principal.person.sex is Sex.MALE else spouse
+        if father is None or not principal.family.latin or not principal.given.arabic:
+            continue
+        for member in truth.members:
+            if member.relationship is Relationship.CHILD:
+                assert member.family == father.family
+                assert member.father.latin == father.given.latin
+                checked += 1
+    assert checked > 1000

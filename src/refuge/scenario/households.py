@@ -298,12 +298,17 @@ def make_household(
         nationality, citizenship = "AFG", ""
     afghan_names = nationality == "AFG"
 
-    # Family names: children and the principal's parents and siblings share the principal's
-    # (father's) line; a wife often keeps her own.
+    # Family names: children and the principal's parents and siblings share the father's line;
+    # a wife often keeps her own.
     line = _family(rng, book, nationality)
     spouse_line = (
         line if rng.random() < 0.5 or not afghan_names else _family(rng, book, nationality)
     )
+    # A woman heading the household passes on her husband's line, not her own.
+    husband = principal.sex is Sex.FEMALE and any(
+        d.relationship is Relationship.SPOUSE for d in drafts
+    )
+    children_line = spouse_line if husband else line
     grandfather = _given(rng, book, nationality, Sex.MALE)
     spouse_father = _given(rng, book, nationality, Sex.MALE)
     single_name = afghan_names and rng.random() < 0.03  # some Afghans use no family name
@@ -325,7 +330,12 @@ def make_household(
             principal_given = given
         elif rel is Relationship.SPOUSE:
             spouse_given = given
-        family = spouse_line if rel is Relationship.SPOUSE and principal.sex is Sex.MALE else line
+        if rel is Relationship.SPOUSE:
+            family = spouse_line
+        elif rel in (Relationship.CHILD, Relationship.GRANDCHILD):
+            family = children_line
+        else:
+            family = line
         if rel is Relationship.PARENT and draft.sex is Sex.FEMALE:
             family = _family(rng, book, nationality) if afghan_names else line
         father = _father_of(
