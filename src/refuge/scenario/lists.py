@@ -1,6 +1,28 @@
 """The organisations' lists: which members of which households each one writes down, under
 which household reference and in what order, and every value as that organisation writes it,
-with the true person and household beside each record."""
+with the true person and household beside each record.
+
+What a record's `perturbations` (and the truth file's column of that name) can say:
+
+    arabic_script            names written in Perso-Arabic
+    variant:dataset|rule     a Latin name spelt another way (a spelling names-dataset holds,
+                             or a transliteration rule: Mohammad/Muhammad, -ullah/-ulla...)
+    variant:arabic           a Perso-Arabic spelling variant (Arabic-keyboard letters, spacing)
+    typo                     a letter inserted, dropped, transposed or mistyped
+    swapped                  given and family names in each other's columns
+    family_first             a one-column name written family name first
+    date:year_only           a full date written as its year
+    date:filled_jan1         a year-only (or year-month) date written as 1 January
+    date:year_off            the year one out
+    date:day_month_swapped   day and month exchanged
+    date:solar_hijri         written in the Solar Hijri calendar
+    date:solar_year          a year written as its Solar Hijri year
+    phone:<style>            e164, international, national, trunk_00, bare or persian digits
+    missing:<field>          a value the organisation left empty
+    split                    the household listed as two families in this list
+    split_across             part of the household listed as its own family on another list
+    merged                   listed under another household's reference
+"""
 
 from __future__ import annotations
 
@@ -275,6 +297,8 @@ def _values(
         out["full_name"] = f"{family.upper()} {given}".strip()
     elif rng.random() < 0.1:
         out["full_name"] = f"{family} {given}".strip()
+        if "full_name" in fields and family and given:
+            tags.append("family_first")
     else:
         out["full_name"] = f"{given} {family}".strip()
     if "father_name" in fields:
