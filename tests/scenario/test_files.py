@@ -13,6 +13,7 @@ import pytest
 
 from refuge.domain import InvalidInput, Script, script_of
 from refuge.scenario import Scenario, ScenarioFiles, generate, write_scenario
+from refuge.scenario.organisations import FIELDS
 
 from .reading import manifest, read_csv, read_rows
 
@@ -150,3 +151,11 @@ def test_an_unwritable_destination_is_one_clear_error_naming_it(tmp_path: Path) 
     blocker.write_text("a file where the directory should go", encoding="utf-8")
     with pytest.raises(InvalidInput, match="cannot write the scenario to .*taken"):
         write_scenario(generate(100, seed=1), blocker / "out")
+
+
+def test_every_column_maps_to_a_known_canonical_field(written: ScenarioFiles) -> None:
+    for entry in manifest(written.out_dir)["lists"]:
+        fields = [column["field"] for column in entry["columns"]]
+        assert set(fields) <= set(FIELDS), entry["file"]
+        assert len(fields) == len(set(fields))
+        assert {"record_id", "household_ref", "relationship"} <= set(fields)

@@ -203,3 +203,20 @@ def test_children_carry_their_fathers_family_name(scenario: Scenario) -> None:
                 assert member.father.latin == father.given.latin
                 checked += 1
     assert checked > 1000
+
+
+def test_listed_relationships_agree_with_the_listed_persons_sex(scenario: Scenario) -> None:
+    masculine = {"Husband", "Son", "Father", "Brother"}
+    feminine = {"Wife", "Daughter", "Mother", "Sister"}
+    checked = 0
+    for record in scenario.records():
+        profile = next(p for p in scenario.profiles if p.code == record.organisation)
+        if profile.code != "hindukush-relief":
+            continue
+        fields = [column.field for column in profile.columns]
+        word = record.values[fields.index("relationship")]
+        sex = record.person.person.sex
+        assert not (word in masculine and sex is Sex.FEMALE)
+        assert not (word in feminine and sex is Sex.MALE)
+        checked += word in masculine | feminine
+    assert checked > 500

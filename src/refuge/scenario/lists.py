@@ -159,7 +159,11 @@ def _block(
                 if merged:
                     tags.append("merged")
                     # Listed under another family's head: a brother's family, say.
-                    key = "sibling_m" if rel_key == "principal" else "other_relative"
+                    key = (
+                        relationship_key(Relationship.SIBLING, person.person.sex)
+                        if rel_key == "principal"
+                        else "other_relative"
+                    )
                 values = _values(
                     profile, rng, group.truth, person, key, record_id, ref, arabic, tags
                 )
