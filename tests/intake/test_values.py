@@ -22,6 +22,7 @@ from refuge.intake import (
     parse_sex,
     parse_tazkira_number,
 )
+from refuge.intake.normalised import clean_text
 
 # Phones ---------------------------------------------------------------------------------------
 
@@ -333,3 +334,14 @@ def test_the_letter_o_typed_among_passport_digits_is_read_as_zero() -> None:
         assert result.value == stored
         assert result.warnings == ("letter O among the digits read as zero",)
     assert parse_passport_number("OA1234567").value == "OA1234567"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30))
+def test_cleaning_text_is_idempotent_and_leaves_no_stray_space_or_control(text: str) -> None:
+    cleaned = clean_text(text)
+
+    assert clean_text(cleaned) == cleaned
+    assert cleaned == cleaned.strip()
+    assert "  " not in cleaned
+    assert not any(char in cleaned for char in "\t\n\r\x00\u200e\u200f\ufeff")

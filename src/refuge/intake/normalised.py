@@ -37,6 +37,13 @@ def ascii_digits(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """Text as written, minus invisible controls and stray whitespace, in Unicode NFC."""
+    if (
+        text.isprintable()
+        and "  " not in text
+        and text == text.strip()
+        and unicodedata.is_normalized("NFC", text)
+    ):
+        return text  # most cells are clean already; this is the hot path of a long list
     text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub("", text)
     return _SPACE.sub(" ", text).strip()
