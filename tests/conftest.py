@@ -101,9 +101,10 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _empty(engine: Engine) -> None:
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    # DELETE, children first: on tables this small it is much quicker than TRUNCATE.
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
         connection.execute(insert(AuditHeadRow).values(id=AUDIT_HEAD_ID, seq=0, hash=GENESIS))
 
 

@@ -17,7 +17,7 @@ from refuge.cases.services import (
     shred_household,
     verify_audit,
 )
-from refuge.domain import DataShredded, Stage, StaleObject
+from refuge.domain import DataShredded, NotFound, Stage, StaleObject
 from refuge.store import SqlUnitOfWork
 
 from .builders import NOW, ORGANISATION, PROGRAM, arabic_script_family, latin_family
@@ -73,6 +73,13 @@ def test_a_unit_of_work_is_used_one_block_at_a_time(uow_factory: UowFactory) -> 
         pass
     with pytest.raises(RuntimeError, match="with"):
         uow.commit()
+    with pytest.raises(RuntimeError, match="with"):
+        uow.households.count()
+
+
+def test_its_repositories_cannot_be_swapped(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow, pytest.raises(AttributeError, match="cannot be replaced"):
+        uow.households = uow.households
 
 
 def test_the_case_services_run_on_the_store(uow_factory: UowFactory) -> None:
@@ -110,3 +117,18 @@ def test_the_case_services_run_on_the_store(uow_factory: UowFactory) -> None:
     assert verify_audit(uow_factory()) == []
     with uow_factory() as uow, pytest.raises(DataShredded):
         uow.households.get(households[1].id)
+
+
+def test_a_rolled_back_shredding_destroys_nothing(uow_factory: UowFactory) -> None:
+    household = latin_family()
+    with uow_factory() as uow:
+        uow.households.add(household)
+        uow.commit()
+        uow.households.shred(household.id)
+        uow.rollback()
+        assert uow.households.get(household.id) == household
+        added = arabic_script_family()
+        uow.households.add(added)
+        uow.rollback()
+        with pytest.raises(NotFound):
+            uow.households.get(added.id)

@@ -10,12 +10,21 @@ live in memory for the life of one `with` block only.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from refuge.cases.ports import (
+    AuditLog,
+    CaseRepository,
+    FlightRepository,
+    HouseholdRepository,
+    OrganisationRepository,
+    ProgramRepository,
+)
 from refuge.protect import BlindIndex, KeyEncryptionKey
 from refuge.protect.audit import AuditChain
 from refuge.store.audit import SqlAuditLog
@@ -33,15 +42,13 @@ __all__ = ["SqlUnitOfWork"]
 
 
 class SqlUnitOfWork:
-    """Implements `refuge.cases.ports.UnitOfWork`, plus `manifests`."""
+    """Implements `refuge.cases.ports.UnitOfWork`, plus `manifests`.
 
-    organisations: SqlOrganisationRepository
-    programs: SqlProgramRepository
-    households: SqlHouseholdRepository
-    cases: SqlCaseRepository
-    flights: SqlFlightRepository
-    manifests: SqlManifestRepository
-    audit: SqlAuditLog
+    The repositories are properties typed with their SQL classes, so callers of the store see
+    its extra operations (`households.add_many`, `households.get_many`, ...). The ports declare
+    them as plain attributes, which a checker treats as settable; the setters exist for that
+    alone and refuse: a unit of work's repositories belong to its transaction.
+    """
 
     def __init__(self, session_factory: sessionmaker[Session], kek: KeyEncryptionKey) -> None:
         self._session_factory = session_factory
@@ -49,20 +56,80 @@ class SqlUnitOfWork:
         self._blind_index = BlindIndex(kek.subkey("blind-index"))
         self._chain = AuditChain(kek.subkey("audit"))
         self._work: Work | None = None
+        self._repositories: _Repositories | None = None
 
     def __enter__(self) -> Self:
         if self._work is not None:
             raise RuntimeError("this unit of work is in use already; make a new one")
         work = Work(self._session_factory(), self._kek, self._blind_index)
         self._work = work
-        self.organisations = SqlOrganisationRepository(work)
-        self.programs = SqlProgramRepository(work)
-        self.households = SqlHouseholdRepository(work)
-        self.cases = SqlCaseRepository(work)
-        self.flights = SqlFlightRepository(work)
-        self.manifests = SqlManifestRepository(work)
-        self.audit = SqlAuditLog(work, self._chain)
+        self._repositories = _Repositories(
+            organisations=SqlOrganisationRepository(work),
+            programs=SqlProgramRepository(work),
+            households=SqlHouseholdRepository(work),
+            cases=SqlCaseRepository(work),
+            flights=SqlFlightRepository(work),
+            manifests=SqlManifestRepository(work),
+            audit=SqlAuditLog(work, self._chain),
+        )
         return self
+
+    def _repos(self) -> _Repositories:
+        if self._repositories is None:
+            raise RuntimeError("use the unit of work inside a `with` block")
+        return self._repositories
+
+    @property
+    def organisations(self) -> SqlOrganisationRepository:
+        return self._repos().organisations
+
+    @organisations.setter
+    def organisations(self, _: OrganisationRepository) -> None:
+        _refuse("organisations")
+
+    @property
+    def programs(self) -> SqlProgramRepository:
+        return self._repos().programs
+
+    @programs.setter
+    def programs(self, _: ProgramRepository) -> None:
+        _refuse("programs")
+
+    @property
+    def households(self) -> SqlHouseholdRepository:
+        return self._repos().households
+
+    @households.setter
+    def households(self, _: HouseholdRepository) -> None:
+        _refuse("households")
+
+    @property
+    def cases(self) -> SqlCaseRepository:
+        return self._repos().cases
+
+    @cases.setter
+    def cases(self, _: CaseRepository) -> None:
+        _refuse("cases")
+
+    @property
+    def flights(self) -> SqlFlightRepository:
+        return self._repos().flights
+
+    @flights.setter
+    def flights(self, _: FlightRepository) -> None:
+        _refuse("flights")
+
+    @property
+    def audit(self) -> SqlAuditLog:
+        return self._repos().audit
+
+    @audit.setter
+    def audit(self, _: AuditLog) -> None:
+        _refuse("audit")
+
+    @property
+    def manifests(self) -> SqlManifestRepository:
+        return self._repos().manifests
 
     def __exit__(
         self,
@@ -77,6 +144,7 @@ class SqlUnitOfWork:
             work.session.close()
             work.close()
             self._work = None
+            self._repositories = None
 
     def commit(self) -> None:
         work = self._require()
@@ -97,6 +165,21 @@ class SqlUnitOfWork:
         if self._work is None:
             raise RuntimeError("use the unit of work inside a `with` block")
         return self._work
+
+
+@dataclass(frozen=True, slots=True)
+class _Repositories:
+    organisations: SqlOrganisationRepository
+    programs: SqlProgramRepository
+    households: SqlHouseholdRepository
+    cases: SqlCaseRepository
+    flights: SqlFlightRepository
+    manifests: SqlManifestRepository
+    audit: SqlAuditLog
+
+
+def _refuse(name: str) -> None:
+    raise AttributeError(f"the unit of work's {name} repository cannot be replaced")
 
 
 def _truncate_sqlite_log(bind: object) -> None:

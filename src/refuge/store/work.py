@@ -208,9 +208,13 @@ class Work:
         return self.session.connection().execute(statement).rowcount
 
     def discard(self) -> None:
-        """Forget what the transaction held: queued rows, the audit head lock."""
+        """Forget what the transaction held: queued rows, the audit head lock, and the keys
+        (a rolled-back household has no key, a rolled-back shredding destroyed none)."""
         self._pending, self._pending_rows = {}, 0
         self.audit_head = None
+        self.shredded_any = False
+        self._keys.clear()
+        self._shredded.clear()
         self._new_households.clear()
         self.case_numbers.clear()
         self.added_case_numbers.clear()
@@ -223,8 +227,6 @@ class Work:
 
     def close(self) -> None:
         self.discard()
-        self._keys.clear()
-        self._shredded.clear()
 
     # -- household data keys -------------------------------------------------------------------
 
