@@ -102,7 +102,9 @@ def test_the_report_names_file_row_and_field_of_each_problem_and_no_personal_val
         "Rows: 3 read = 2 accepted (1 with warnings) + 1 rejected; blank rows passed over: 1"
         in report
     )
-    assert "the file: header at row 2, mapping proposed from headers" in report
+    assert (
+        "the file: header at row 2 (rows above it read as titles, not data), mapping proposed"
+    ) in report
     assert (
         "file staff.csv, row 4, field date_of_birth (column تاریخ تولد): warning: "
         "1 January is often written when only the year is known"
@@ -180,6 +182,7 @@ def test_every_sheet_of_a_workbook_is_read_and_a_sheet_without_names_is_skipped_
     assert accepted[0].date_of_birth == PartialDate(1985, 3, 12)
     assert accepted[1].relationship is Relationship.SPOUSE
     assert "sheet Read me: skipped, no column maps to a name" in report
+    assert "sheet Staff: header at row 1, mapping proposed from headers" in report
     assert "rows in skipped sheets: 1" in report
 
 
@@ -200,7 +203,9 @@ def test_an_hxl_list_is_mapped_by_its_hashtags(write_csv: Callable[..., Path]) -
         ]
     )  # fmt: skip
 
-    (record,), _, _ = read(path)
+    (record,), _, report = read(path)
+
+    assert "the file: header at row 1, hashtags at row 2, mapping proposed" in report
 
     assert (record.name.given, record.name.family) == ("Ahmad", "Karimi")
     assert record.source_id == "K-17"
@@ -360,7 +365,8 @@ def test_a_windows_1256_list_with_the_usual_faults_gets_exactly_this_report(
     assert report == "\n".join(
         [
             "Intake of file staff.csv (sha256 c5b4dcdad3ba) for organisation kabul-ngo",
-            "  the file: header at row 3, mapping proposed from headers",
+            "  the file: header at row 3 (rows above it read as titles, not data), mapping "
+            "proposed from headers",
             "    نام -> given_name",
             "    تخلص -> family_name",
             "    تاريخ تولد -> date_of_birth",

@@ -258,3 +258,14 @@ def test_the_reader_is_lazy_and_its_memory_stays_flat_as_the_file_grows(tmp_path
     assert (tmp_path / "large.csv").stat().st_size > 1_400_000
     assert large < small * 1.25  # four times the rows, the same memory
     assert large < 1_400_000 / 2
+
+
+def test_data_that_looks_like_hashtags_further_down_is_not_taken_for_an_hxl_row(
+    write_csv: Callable[..., Path],
+) -> None:
+    path = write_csv([HEADER, *PEOPLE * 3, ["#hashtag", "#another", "#third"]])
+
+    rows = list(read_rows(path))
+
+    assert not rows[0].header.is_hxl
+    assert [row.row for row in rows] == [2, 3, 4, 5, 6, 7, 8]

@@ -1,10 +1,10 @@
 """Column mapping profiles: per organisation, which of its columns hold which Refuge field, as
 YAML files; and, for a file no profile maps, a proposed mapping from its headers (English, Dari,
-Pashto) and HXL hashtags, with a confidence per column, that can be saved as a profile.
+Pashto, Russian) and HXL hashtags, with a confidence per column, that can be saved as a profile.
 
 A profile file looks like this::
 
-    organisation: kabul-ngo            # the organisation's code
+    organisation: kabul-ngo            # the organisation's code, or "*" for every one
     name: staff-list                   # unique among the organisation's profiles
     columns:                           # header text or HXL hashtag -> Refuge field
       First name: given_name
@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import phonenumbers
 import yaml
@@ -58,6 +58,7 @@ __all__ = [
 ]
 
 DEFAULT_MIN_CONFIDENCE: Final = 0.75
+_Bad = Callable[[str, str], InvalidConfiguration]  # (key, problem) -> the error to raise
 _CODE: Final = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")  # as refuge.domain.Organisation
 SHARED: Final = "*"  # the organisation of a profile every organisation may use
 _KEYS: Final = frozenset(
@@ -253,7 +254,7 @@ def profile_from_mapping(data: object, file: str) -> Profile:
     )
 
 
-def _columns(raw: object, bad: Any) -> tuple[tuple[str, IntakeField], ...]:
+def _columns(raw: object, bad: _Bad) -> tuple[tuple[str, IntakeField], ...]:
     if not isinstance(raw, dict) or not raw:
         raise bad("columns", "a mapping of column headers or HXL hashtags to Refuge fields")
     columns: list[tuple[str, IntakeField]] = []
@@ -275,7 +276,7 @@ def _columns(raw: object, bad: Any) -> tuple[tuple[str, IntakeField], ...]:
     return tuple(columns)
 
 
-def _values(raw: object, bad: Any) -> dict[str, dict[str, str]]:
+def _values(raw: object, bad: _Bad) -> dict[str, dict[str, str]]:
     if not isinstance(raw, dict):
         raise bad("values", "a mapping with sex and relationship word lists")
     values: dict[str, dict[str, str]] = {}

@@ -33,6 +33,7 @@ class SheetMapping:
 
     sheet: str | None
     header_row: int
+    data_row: int  # the first row below the header (and below the hashtag row, if any)
     profile: str | None
     mapped: tuple[tuple[str, IntakeField], ...]
     unmapped: tuple[str, ...]
@@ -106,7 +107,12 @@ class IntakeReport:
                 lines.append(f"  {name}: skipped, {sheet.skipped}")
                 continue
             how = f"profile {sheet.profile}" if sheet.profile else "mapping proposed from headers"
-            lines.append(f"  {name}: header at row {sheet.header_row}, {how}")
+            where = f"header at row {sheet.header_row}"
+            if sheet.data_row > sheet.header_row + 1:
+                where += f", hashtags at row {sheet.data_row - 1}"
+            if sheet.header_row > 1:
+                where += " (rows above it read as titles, not data)"
+            lines.append(f"  {name}: {where}, {how}")
             for label, target in sheet.mapped:
                 lines.append(f"    {label} -> {target}")
             if sheet.unmapped:

@@ -167,7 +167,9 @@ def _mapping(
             raise InvalidInput(
                 f"{where}: {reason}; write a profile for it (see inspect_list and save_profile)"
             )
-        report.sheets.append(SheetMapping(header.sheet, header.row, None, (), (), reason))
+        report.sheets.append(
+            SheetMapping(header.sheet, header.row, _data_row(header), None, (), (), reason)
+        )
         return None
     mapped = tuple(
         (header.columns[index].label, target)
@@ -178,8 +180,14 @@ def _mapping(
     unmapped = tuple(
         column.label for column in header.columns if column.index not in taken and column.label
     )
-    report.sheets.append(SheetMapping(header.sheet, header.row, mapping.profile, mapped, unmapped))
+    report.sheets.append(
+        SheetMapping(header.sheet, header.row, _data_row(header), mapping.profile, mapped, unmapped)
+    )
     return mapping
+
+
+def _data_row(header: Header) -> int:
+    return (header.tag_row or header.row) + 1
 
 
 class _Seen:

@@ -49,7 +49,8 @@ __all__ = [
 Cell = str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta | None
 
 _SAMPLE: Final = 64 * 1024
-_LOOKAHEAD: Final = 25  # HXL allows the hashtag row anywhere in the first 25 rows
+_LOOKAHEAD: Final = 25  # rows read ahead to find the header
+_HXL_WITHIN: Final = 5  # non-blank rows from the top where a hashtag row is looked for
 _CHUNK: Final = 1024 * 1024
 _DELIMITERS: Final = ",;\t|"
 # The encodings lists really arrive in. Restricting the detector to them keeps it from choosing a
@@ -511,8 +512,12 @@ def _find_header(
     sheet: str | None,
 ) -> tuple[Header, int]:
     width = max(len(values) for _, values in lookahead)
-    for position, (number, values) in enumerate(filled):
-        if _is_hashtag_row(values):
+    widest = max(_filled_count(values) for _, values in filled)
+    needed = max(min(2, widest), (widest + 1) // 2)
+    # A hashtag row sits just under the header or instead of it, after any title rows: looking
+    # further down would take data rows for titles if a cell of data happened to look like a tag.
+    for position, (number, values) in enumerate(filled[:_HXL_WITHIN]):
+        if _is_hashtag_row(values) and _filled_count(values) >= needed:
             names: tuple[Cell, ...] = ()
             header_row = number
             if position > 0:
@@ -524,8 +529,6 @@ def _find_header(
             )
             return Header(file, sheet, header_row, columns, tag_row=number), number + 1
     # Title and merged group rows above the header fill fewer cells than the header does.
-    widest = max(_filled_count(values) for _, values in filled)
-    needed = max(min(2, widest), (widest + 1) // 2)
     number, values = next((n, v) for n, v in filled if _filled_count(v) >= needed)
     labels = _texts(values, width)
     columns = tuple(Column(index, labels[index]) for index in range(width))
