@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+from refuge.domain import InvalidConfiguration
 from refuge.store import make_engine, migrate, schema_is_current
+from refuge.store.database import MIGRATIONS
 from refuge.store.models import Base
 
 TABLES = {
@@ -62,3 +69,45 @@ def test_migrating_twice_changes_nothing_and_keeps_the_data(database_url: str) -
             assert connection.exec_driver_sql("SELECT count(*) FROM organisations").scalar() == 1
     finally:
         engine.dispose()
+
+
+def test_downgrading_to_nothing_and_back_rebuilds_the_schema(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    try:
+        migrate(engine)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "base")
+        assert not TABLES & set(inspect(engine).get_table_names())
+        assert not schema_is_current(engine)
+        migrate(engine)
+        assert schema_is_current(engine)
+    finally:
+        engine.dispose()
+
+
+def test_a_sqlite_file_gets_its_folder_and_safe_settings(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "folder" / "refuge.db"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            pragma = connection.exec_driver_sql
+            assert pragma("PRAGMA foreign_keys").scalar() == 1
+            assert pragma("PRAGMA journal_mode").scalar() == "wal"
+            assert pragma("PRAGMA busy_timeout").scalar() == 60_000
+            assert pragma("PRAGMA secure_delete").scalar() == 1
+        assert path.exists()
+    finally:
+        engine.dispose()
+
+
+def test_database_urls_are_read_the_refuge_way() -> None:
+    engine = make_engine("postgresql://postgres@127.0.0.1:5432/anything")
+    assert engine.dialect.driver == "psycopg"
+    engine.dispose()
+    with pytest.raises(InvalidConfiguration, match="mysql"):
+        make_engine("mysql://user@host/db")
+    with pytest.raises(InvalidConfiguration):
+        make_engine("not a url")
