@@ -231,11 +231,18 @@ NORMALISERS: list[tuple[Callable[[object], Normalised[Any]], Callable[[Any], str
     (parse_passport_number, lambda value: value or ""),
     (parse_tazkira_number, lambda value: value or ""),
     (parse_sex, str),
+    (parse_relationship, lambda value: value.value if value else ""),
 ]
 
 
 @settings(max_examples=150, deadline=None)
-@given(text=st.text(max_size=25), which=st.integers(0, len(NORMALISERS) - 1))
+@given(
+    text=st.one_of(
+        st.text(max_size=25),
+        st.sampled_from(["0700 123 456", "Afghan / UK", "son", "F", "p 0123-4567", "12/34/5678"]),
+    ),
+    which=st.integers(0, len(NORMALISERS) - 1),
+)
 def test_normalisers_never_crash_and_are_idempotent(text: str, which: int) -> None:
     parse, render = NORMALISERS[which]
     try:
