@@ -8,6 +8,7 @@ flight it may take, with room in its category's quota."""
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -72,6 +73,16 @@ class Seating:
             frozenset(j for j in self.eligible[i] if h.own_national_on(self.flights[j]))
             for i, h in enumerate(self.households)
         ]
+
+    def copy(self) -> Seating:
+        """An independent copy of who sits where; the inputs are shared, being immutable."""
+        twin = copy.copy(self)
+        twin.load = list(self.load)
+        twin.quota_used = dict(self.quota_used)
+        twin.places = [dict(p) for p in self.places]
+        twin.pins = [dict(p) for p in self.pins]
+        twin.aboard = [set(a) for a in self.aboard]
+        return twin
 
     # --- reading ---------------------------------------------------------------------------
 

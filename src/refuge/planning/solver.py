@@ -5,12 +5,13 @@ priority-weighted people seated.
 Households that may not be split, are not pinned and share category, size, eligible flights and
 the flights where they are own nationals are interchangeable but for their scores, so the model
 counts them per flight instead of choosing each one: the best k of such a group are always its k
-highest scores (swapping one seated for a higher one of the group keeps every constraint), so the
-priority of k seated is a table look-up. This keeps the model a few thousand integers for tens of
-thousands of households, and exact."""
+highest scores (swapping one seated for a higher one of the group keeps every constraint), so
+only the number seated matters. This keeps the model to a few thousand integers (and one yes/no
+per household for the priority) for tens of thousands of households, and exact."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ class _Group:
     flights: tuple[int, ...]
     levels: dict[int, Level]
     counts: dict[int, cp_model.IntVar]
+    taken: cp_model.IntVar | None = None
+    chosen: list[cp_model.IntVar] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,7 @@ def solve(
     time_limit_s: float,
     preferred: Mapping[int, Sequence[int]],
     workers: int = 0,
+    gap_limit: float = 1e-4,
 ) -> SolverOutcome:
     """Solve on `seating` (pins seated, nothing else) and write the solution into it. `hint` is a
     complete plan of the same inputs (the greedy one) to start from."""
@@ -78,19 +82,26 @@ def solve(
         taken = model.new_int_var(0, len(group.members), f"k{g}")
         model.add(taken == sum(group.counts.values()))
         by_category.setdefault(group.category, []).append(group.size * taken)
-        table = [0]
-        for i in group.members:
-            table.append(table[-1] + _scaled(seating, i) * group.size)
-        worth = model.new_int_var(min(table), max(table), f"p{g}")
-        model.add_element(taken, table, worth)
-        priority.append(worth)
+        # One yes/no per member, their count tied to the group's: the priority of k seated is
+        # then exactly the best k scores in the linear relaxation too (it takes the best first),
+        # which gives the solver a tight bound.
+        chosen = [model.new_bool_var(f"z{i}") for i in group.members]
+        model.add(sum(chosen) == taken)
+        priority.append(
+            sum(
+                _scaled(seating, i) * group.size * z
+                for i, z in zip(group.members, chosen, strict=True)
+            )
+        )
+        group.taken, group.chosen = taken, chosen
         hinted = {j: 0 for j in group.counts}
         for i in group.members:
             for j in hint.places[i]:
                 if j in hinted:
                     hinted[j] += 1
         for j, var in group.counts.items():
-            model.add_hint(var, min(hinted[j], len(group.members)))
+            model.add_hint(var, hinted[j])
+        _hint_group(model, group, sum(hinted.values()))
 
     split_vars: dict[tuple[int, int], cp_model.IntVar] = {}
     for i in singles:
@@ -121,11 +132,10 @@ def solve(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = 7
+    solver.parameters.linearization_level = 2
     stages: list[StageReport] = []
     levels = [lv for lv in seating.all_levels if lv in by_level]
-    objectives: list[tuple[str, cp_model.LinearExprT]] = [
-        (level_name(lv), sum(by_level[lv])) for lv in levels
-    ]
+    objectives = [(level_name(lv), sum(by_level[lv])) for lv in levels]
     objectives.append(("priority", sum(priority)))
     counts: dict[tuple[int, int], int] = {}
     splits: dict[tuple[int, int], int] = {}
@@ -139,6 +149,10 @@ def solve(
             optimal = False
             break
         solver.parameters.max_time_in_seconds = remaining / (len(objectives) - s)
+        # Precedence stages stop when within a few people in ten thousand of their bound: the
+        # last person is the hardest to prove and the repair after the solve seats anyone left
+        # who could take a lower level's place.
+        solver.parameters.relative_gap_limit = gap_limit if name != "priority" else 0.0
         model.maximize(expression)
         status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -147,24 +161,33 @@ def solve(
             break
         found = True
         value = round(solver.objective_value)
-        bound = round(solver.best_objective_bound)
+        bound = math.floor(solver.best_objective_bound + 1e-9)
         scale = SCORE_SCALE if name == "priority" else 1
-        stages.append(
-            StageReport(name, solver.status_name(status).lower(), value / scale, bound / scale)
-        )
-        optimal = optimal and status == cp_model.OPTIMAL
+        # CP-SAT says OPTIMAL when it stops at the gap limit too; only a met bound is optimal.
+        proven = status == cp_model.OPTIMAL and value == bound
+        stage_status = "optimal" if proven else "feasible"
+        stages.append(StageReport(name, stage_status, value / scale, bound / scale))
+        optimal = optimal and proven
         model.add(expression >= value)
-        # Each stage starts from the previous stage's solution, which is feasible for it.
-        model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in OR-Tools' stubs
-        for group in groups:
-            for var in group.counts.values():
-                model.add_hint(var, solver.value(var))
-        for var in split_vars.values():
-            model.add_hint(var, solver.value(var))
         counts = {
             (g, j): solver.value(v) for g, gr in enumerate(groups) for j, v in gr.counts.items()
         }
         splits = {key: solver.value(var) for key, var in split_vars.items()}
+        if s == len(objectives) - 1:
+            break
+        # A stage cares only for its level, so its solution may leave lower levels' seats empty;
+        # the next stage starts from it topped up greedily, which keeps every stage's value.
+        trial = seating.copy()
+        _write(trial, groups, counts, splits, preferred)
+        trial.fill(preferred)
+        counts, splits = _read(trial, groups, split_vars)
+        model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in OR-Tools' stubs
+        for g, group in enumerate(groups):
+            for j, var in group.counts.items():
+                model.add_hint(var, counts[g, j])
+            _hint_group(model, group, sum(counts[g, j] for j in group.counts))
+        for key, var in split_vars.items():
+            model.add_hint(var, splits[key])
 
     seconds = time.monotonic() - started
     if not found:
@@ -172,6 +195,14 @@ def solve(
     _write(seating, groups, counts, splits, preferred)
     last = stages[-1]
     return SolverOutcome(True, optimal, last.value, last.bound, tuple(stages), seconds, note)
+
+
+def _hint_group(model: cp_model.CpModel, group: _Group, taken: int) -> None:
+    if group.taken is None or group.chosen is None:
+        return
+    model.add_hint(group.taken, taken)
+    for k, z in enumerate(group.chosen):
+        model.add_hint(z, k < taken)
 
 
 def _scaled(seating: Seating, i: int) -> int:
@@ -197,6 +228,22 @@ def _units(seating: Seating) -> tuple[list[_Group], list[int]]:
             groups[key] = group
         group.members.append(i)
     return list(groups.values()), singles
+
+
+def _read(
+    seating: Seating, groups: list[_Group], split_vars: Mapping[tuple[int, int], object]
+) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int]]:
+    counts = {}
+    for g, group in enumerate(groups):
+        for j in group.counts:
+            counts[g, j] = 0
+        for i in group.members:
+            for j in seating.places[i]:
+                counts[g, j] += 1
+    splits = {
+        (i, j): seating.places[i].get(j, 0) - seating.pins[i].get(j, 0) for i, j in split_vars
+    }
+    return counts, splits
 
 
 def _write(
