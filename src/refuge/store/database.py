@@ -84,12 +84,13 @@ def _alembic_config() -> Config:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema up to the latest migration (`alembic upgrade head`); a no-op if it is."""
+    """Bring the schema up to the latest migrations (`alembic upgrade heads`: parts of the schema
+    may be migrated on branches of their own); a no-op if it is."""
     config = _alembic_config()
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")
     except SQLAlchemyError as exc:
         raise InvalidConfiguration(
             f"cannot migrate the {engine.dialect.name} database: {type(exc).__name__}"
