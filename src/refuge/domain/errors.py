@@ -7,11 +7,14 @@ in logs, on terminals and in API responses.
     ├── InvalidInput                 422  a value or a file does not meet the rules
     │   ├── InvalidField             422  one field of one record (file, row, field named)
     │   └── InvalidConfiguration     422  a settings value or data file is wrong
+    ├── NotAuthenticated             401  no valid session or token, or a failed login
+    ├── Forbidden                    403  the caller's role may not use this kind of resource
     ├── NotFound                     404  missing, or not visible to the caller (never tell which)
     ├── Conflict                     409  the request collides with the current state
     │   ├── IllegalTransition        409  the case pipeline forbids this move
     │   ├── StaleObject              409  saved from a stale copy (optimistic concurrency)
     │   └── AlreadyExists            409  a unique thing exists already
+    ├── TooManyAttempts              429  rate limited against guessing; try again later
     ├── ProtectionError              500  keys and encrypted data
     │   ├── KeyUnavailable           500  the key-encryption key file is missing or unreadable
     │   ├── DataShredded             410  the household's data key was destroyed
@@ -27,15 +30,18 @@ __all__ = [
     "Conflict",
     "DataShredded",
     "DecryptionFailed",
+    "Forbidden",
     "IllegalTransition",
     "InvalidConfiguration",
     "InvalidField",
     "InvalidInput",
     "KeyUnavailable",
+    "NotAuthenticated",
     "NotFound",
     "ProtectionError",
     "RefugeError",
     "StaleObject",
+    "TooManyAttempts",
 ]
 
 
@@ -88,6 +94,19 @@ class InvalidConfiguration(InvalidInput):
     code = "invalid_configuration"
 
 
+class NotAuthenticated(RefugeError):
+    code = "not_authenticated"
+    status = 401
+
+
+class Forbidden(RefugeError):
+    """A whole kind of resource is closed to the caller's role. Single objects the caller may
+    not see raise NotFound instead, so their existence is not revealed."""
+
+    code = "forbidden"
+    status = 403
+
+
 class NotFound(RefugeError):
     code = "not_found"
     status = 404
@@ -108,6 +127,11 @@ class StaleObject(Conflict):
 
 class AlreadyExists(Conflict):
     code = "already_exists"
+
+
+class TooManyAttempts(RefugeError):
+    code = "too_many_attempts"
+    status = 429
 
 
 class ProtectionError(RefugeError):
