@@ -193,6 +193,28 @@ class Seating:
         for i in self.order:
             self.try_place(i, candidates(i, self.eligible[i]))
 
+    def move_earlier(self, preferred: Mapping[int, Sequence[int]] | None = None) -> int:
+        """Higher priority on earlier flights: move each household, best first, to the earliest
+        flight it may take with room at the same level. Who flies does not change; a household
+        on its previous plan's flight stays. Returns how many moved."""
+        preferred = preferred or {}
+        moved = 0
+        for i in self.order:
+            if self.households[i].split_allowed or len(self.places[i]) != 1 or self.pins[i]:
+                continue
+            ((j, people),) = self.places[i].items()
+            if j in preferred.get(i, ()):
+                continue
+            for k in self.eligible[i]:
+                if k >= j:
+                    break
+                if self.room(k) >= people and self.level(i, k) == self.level(i, j):
+                    self.take_off(i, j)
+                    self.put(i, k, people)
+                    moved += 1
+                    break
+        return moved
+
     # --- precedence --------------------------------------------------------------------------
 
     def reach(self, j: int) -> dict[Level, int]:

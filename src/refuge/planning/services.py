@@ -3,6 +3,7 @@ re-offer the seats of no-shows to standby. Callers with a unit of work store the
 
 from __future__ import annotations
 
+import importlib
 import logging
 import time
 import uuid
@@ -68,7 +69,7 @@ def plan(
     # pay for.
     solver: ModuleType | None
     try:
-        from refuge.planning import solver
+        solver = importlib.import_module("refuge.planning.solver")
     except ImportError:  # OR-Tools is a dependency, but a broken install must not stop planning
         solver = None
     started = time.monotonic()
@@ -86,6 +87,7 @@ def plan(
     if not outcome.solved:
         return _greedy_result(greedy, version, started, outcome.note)
     solved = seating.rank_key()
+    seating.move_earlier(preferred)
     # A solution cut short by the time limit may leave someone it could have seated; repair.
     bumped = seating.settle(preferred)
     changed = seating.rank_key() != solved
