@@ -1,0 +1,51 @@
+"""The accounts policy (lifetimes, lock-out, hashing cost, the flight-time release window) and
+the guards built from it that live as long as the service: the password hasher and the rate
+limiters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from refuge.accounts.credentials import Passwords
+from refuge.accounts.limits import AttemptLimiter
+
+__all__ = ["AccountPolicy", "Guards"]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountPolicy:
+    session_lifetime: dt.timedelta = dt.timedelta(hours=8)
+    api_token_lifetime: dt.timedelta = dt.timedelta(days=90)
+    lockout_after: int = 5  # consecutive failed logins
+    lockout_for: dt.timedelta = dt.timedelta(minutes=15)
+    login_limit: int = 10  # attempts per username and per client within the window
+    login_window: dt.timedelta = dt.timedelta(minutes=5)
+    applicant_limit: int = 5  # status checks per case number and per client within the window
+    applicant_window: dt.timedelta = dt.timedelta(minutes=15)
+    # Departure times are shown to everyone with flight access from this long before the window.
+    flight_release_before: dt.timedelta = dt.timedelta(hours=3)
+    # argon2id costs: OWASP's minimum (19 MiB, 2 passes); tests lower them, production must not.
+    argon2_time_cost: int = 2
+    argon2_memory_kib: int = 19_456
+    argon2_parallelism: int = 1
+
+
+@dataclass(slots=True)
+class Guards:
+    """What the service keeps between requests for its accounts."""
+
+    policy: AccountPolicy
+    passwords: Passwords = field(init=False)
+    logins: AttemptLimiter = field(init=False)
+    applicants: AttemptLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        p = self.policy
+        self.passwords = Passwords(
+            time_cost=p.argon2_time_cost,
+            memory_cost=p.argon2_memory_kib,
+            parallelism=p.argon2_parallelism,
+        )
+        self.logins = AttemptLimiter(p.login_limit, p.login_window)
+        self.applicants = AttemptLimiter(p.applicant_limit, p.applicant_window)
