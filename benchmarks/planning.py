@@ -5,9 +5,9 @@ partner nations, 2% allowed to split), far more people than seats; flights of 15
 of them partner nations' aircraft carrying their own nationals first and the programs they agreed
 to; people quotas on two categories. Printed per method: time, seats filled, people per level,
 priority-weighted people seated, precedence violations, and the solver's objective, proven bound
-and gap; then the ratio solver / greedy.
+and gap; then the ratio solver / greedy, and the time to re-offer the seats of no-shows.
 
-    .venv/bin/python benchmarks/planning.py [--households 20000] [--flights 60] [--time-limit 30]
+    .venv/bin/python benchmarks/planning.py [--sizes 1000x10,20000x60] [--time-limit 30]
 """
 
 from __future__ import annotations
@@ -20,13 +20,16 @@ import uuid
 
 from refuge.domain import Flight
 from refuge.planning import (
+    ChangeKind,
     Evaluation,
     Plan,
     PlanningHousehold,
+    diff,
     evaluate,
     greedy_plan,
     plan,
     precedence_violations,
+    reoffer,
 )
 
 START = dt.datetime(2021, 8, 15, 6, 0, tzinfo=dt.UTC)
@@ -107,31 +110,22 @@ def row(name: str, seconds: float, result: Plan, measures: Evaluation) -> list[s
     ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--households", type=int, default=20_000)
-    parser.add_argument("--flights", type=int, default=60)
-    parser.add_argument("--time-limit", type=float, default=30.0)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    rng = random.Random(args.seed)
-    people = households(args.households, rng)
-    aircraft = flights(args.flights, rng)
+def run(count: int, flights_count: int, time_limit: float, seed: int) -> None:
+    rng = random.Random(seed)
+    people = households(count, rng)
+    aircraft = flights(flights_count, rng)
     print(
-        f"{len(people):,} households ({sum(h.size for h in people):,} people), "
+        f"\n{len(people):,} households ({sum(h.size for h in people):,} people), "
         f"{len(aircraft)} flights ({sum(f.seats for f in aircraft):,} seats), "
-        f"quotas {QUOTAS}, solver time limit {args.time_limit:g} s"
+        f"quotas {QUOTAS}, solver time limit {time_limit:g} s"
     )
-    import refuge.planning.solver  # noqa: F401 -- load OR-Tools outside the timings
-
     start = time.perf_counter()
     greedy = greedy_plan(people, aircraft, QUOTAS)
     greedy_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    solved = plan(people, aircraft, QUOTAS, time_limit_s=args.time_limit)
+    solved = plan(people, aircraft, QUOTAS, time_limit_s=time_limit)
     solver_seconds = time.perf_counter() - start
     g, s = evaluate(greedy), evaluate(solved)
-    levels = ", ".join(name for name, _ in g.people_by_level)
     header = [
         "method",
         "time s",
@@ -151,7 +145,7 @@ def main() -> None:
     widths = [max(len(r[k]) for r in rows) for k in range(len(header))]
     for r in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)))
-    print(f"levels: {levels}")
+    print("levels: " + ", ".join(name for name, _ in g.people_by_level))
     for stage in solved.report.stages:
         print(
             f"  stage {stage.name}: {stage.status}, {stage.value:,.0f} (bound {stage.bound:,.0f})"
@@ -163,6 +157,33 @@ def main() -> None:
         f"seats filled {s.seats_filled / g.seats_filled:.4f}, "
         f"time {solver_seconds / greedy_seconds:.1f}"
     )
+    # The gate: 2% of the seated households do not turn up at the first three flights.
+    first = {f.id for f in solved.flights[:3]}
+    seated = [a.household_id for a in solved.assignments if a.flight_id in first]
+    missing = rng.sample(seated, max(1, len(seated) // 50))
+    start = time.perf_counter()
+    after = reoffer(solved, no_shows=missing, checked_in=[h for h in seated if h not in missing])
+    seconds = time.perf_counter() - start
+    refilled = sum(1 for c in diff(solved, after).changes if c.kind is ChangeKind.ASSIGNED)
+    print(
+        f"reoffer: {len(missing)} no-show households, {refilled} standby households seated "
+        f"in {seconds:.2f} s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes", default="1000x10,20000x60", help="households x flights, comma-separated"
+    )
+    parser.add_argument("--time-limit", type=float, default=30.0)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    import refuge.planning.solver  # noqa: F401 -- load OR-Tools outside the timings
+
+    for size in args.sizes.split(","):
+        count, flights_count = (int(part) for part in size.split("x"))
+        run(count, flights_count, args.time_limit, args.seed)
 
 
 if __name__ == "__main__":

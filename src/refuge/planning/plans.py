@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from refuge.domain import Flight
-from refuge.planning.households import PlanningHousehold, precedence_order
-from refuge.planning.seating import Level, Seating, level_name
+from refuge.planning.households import PlanningHousehold
+from refuge.planning.seating import Seating, level_name
 
 __all__ = [
     "Assignment",
@@ -132,14 +132,15 @@ class Plan:
     def manifest(self, flight_id: uuid.UUID) -> tuple[Assignment, ...]:
         return tuple(a for a in self.assignments if a.flight_id == flight_id)
 
-    def seating(self) -> Seating:
-        """This plan as a mutable seating, pins and all."""
+    def seating(self, blocked: frozenset[tuple[uuid.UUID, uuid.UUID]] | None = None) -> Seating:
+        """This plan as a mutable seating, pins and all. `blocked` (household, flight) pairs, by
+        default the missed flights, are taken out of eligibility."""
         seating = Seating(
             self.households,
             self.flights,
             self.quotas,
             allow_surge=self.allow_surge,
-            blocked=self.missed,
+            blocked=self.missed if blocked is None else blocked,
         )
         for a in self.assignments:
             seating.put(
@@ -173,19 +174,16 @@ def build_plan(
                     seating.pins[i].get(j, 0),
                 )
             )
-    standby: dict[uuid.UUID, list[tuple[Level, tuple[int, float, str], uuid.UUID]]] = {
-        f.id: [] for f in seating.flights
-    }
+    # Standby order on a flight: its operator's own nationals first, then precedence and
+    # priority, which is `seating.order` already; so two lists per flight, no sorting.
+    own: list[list[uuid.UUID]] = [[] for _ in seating.flights]
+    others: list[list[uuid.UUID]] = [[] for _ in seating.flights]
     for i in seating.order:
         if seating.waiting(i) > 0:
-            household = seating.households[i]
+            household_id = seating.households[i].household_id
             for j in seating.eligible[i]:
-                key = (seating.level(i, j), precedence_order(household), household.household_id)
-                standby[seating.flights[j].id].append(key)
-    ordered = {
-        flight_id: tuple(entry[2] for entry in sorted(entries))
-        for flight_id, entries in standby.items()
-    }
+                (own if j in seating.own[i] else others)[j].append(household_id)
+    ordered = {f.id: (*own[j], *others[j]) for j, f in enumerate(seating.flights)}
     return Plan(
         version=version,
         assignments=tuple(assignments),

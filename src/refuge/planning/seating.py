@@ -61,18 +61,30 @@ class Seating:
         self.order = sorted(
             range(len(self.households)), key=lambda i: precedence_order(households[i])
         )
-        self.eligible: list[tuple[int, ...]] = [
-            tuple(
-                j
-                for j, f in enumerate(self.flights)
-                if h.may_take(f) and (h.household_id, f.id) not in self.blocked
-            )
-            for h in self.households
-        ]
-        self.own: list[frozenset[int]] = [
-            frozenset(j for j in self.eligible[i] if h.own_national_on(self.flights[j]))
-            for i, h in enumerate(self.households)
-        ]
+        # Eligibility depends on program and nationalities only: work it out once per pair.
+        by_kind: dict[tuple[str, tuple[str, ...]], tuple[int, ...]] = {}
+        blocked_flights: dict[uuid.UUID, set[int]] = {}
+        for household_id, flight_id in self.blocked:
+            if flight_id in self.flight_index:
+                blocked_flights.setdefault(household_id, set()).add(self.flight_index[flight_id])
+        self.eligible: list[tuple[int, ...]] = []
+        for h in self.households:
+            kind = (h.program, h.nationalities)
+            if kind not in by_kind:
+                by_kind[kind] = tuple(j for j, f in enumerate(self.flights) if h.may_take(f))
+            eligible = by_kind[kind]
+            if h.household_id in blocked_flights:
+                eligible = tuple(j for j in eligible if j not in blocked_flights[h.household_id])
+            self.eligible.append(eligible)
+        operated: dict[tuple[str, ...], frozenset[int]] = {}
+        self.own: list[frozenset[int]] = []
+        for i, h in enumerate(self.households):
+            if h.nationalities not in operated:
+                operated[h.nationalities] = frozenset(
+                    j for j, f in enumerate(self.flights) if h.own_national_on(f)
+                )
+            mine = operated[h.nationalities]
+            self.own.append(mine.intersection(self.eligible[i]) if mine else frozenset())
 
     def copy(self) -> Seating:
         """An independent copy of who sits where; the inputs are shared, being immutable."""

@@ -56,13 +56,16 @@ def plan(
 ) -> Plan:
     """Seat approved households on flights. Lexicographic objective: people seated at each level
     of precedence in turn (a partner nation's own nationals on its aircraft first), then the sum
-    of priority score x members seated; higher priority on earlier flights among households that
-    are otherwise alike. A household is never split unless it allows it; capacity (surge seats
-    only if `allow_surge`), eligibility and category quotas (people) hold.
+    of priority score x members seated; then, without changing who flies, each household (best
+    first) moves to the earliest flight with room it may take. A household is never split unless
+    it allows it; capacity (surge seats only if `allow_surge`), eligibility and category quotas
+    (people) hold. Checked-in members (`PlanningHousehold.pinned`) are on board whatever the rest
+    says, and count against capacity and quotas.
 
-    CP-SAT gets `time_limit_s` in all, warm-started from the greedy plan; the greedy plan is
-    returned instead when the solver is missing, finds nothing in time, or does no better.
-    `previous` keeps households on their flights where nothing better is at stake."""
+    CP-SAT gets `time_limit_s` in all (the greedy plan's time included), warm-started from the
+    greedy plan; the greedy plan is returned instead when the solver is missing, finds nothing in
+    time, or does no better. `previous` keeps households on their flights where nothing better is
+    at stake."""
     if time_limit_s <= 0:
         raise InvalidInput("time_limit_s must be positive")
     # Imported here: OR-Tools takes seconds to load, which commands that do not plan should not
@@ -81,8 +84,10 @@ def plan(
         log.warning("OR-Tools unavailable; using the greedy plan")
         return _greedy_result(greedy, version, started, "solver unavailable")
     seating = _seating(households, flights, quotas, allow_surge)
+    # The greedy plan's time counts against the limit; the solver always gets a moment to try.
+    budget = max(time_limit_s - (time.monotonic() - started), min(time_limit_s, 0.05))
     outcome: SolverOutcome = solver.solve(
-        seating, greedy, time_limit_s=time_limit_s, preferred=preferred, workers=workers
+        seating, greedy, time_limit_s=budget, preferred=preferred, workers=workers
     )
     if not outcome.solved:
         return _greedy_result(greedy, version, started, outcome.note)
@@ -116,27 +121,30 @@ def reoffer(
     nobody already seated moves. A no-show waits on standby for other flights, not the one it
     missed."""
     started = time.monotonic()
-    seating = plan.seating()
     missing = set(no_shows)
     arrived = set(checked_in)
     if missing & arrived:
         raise Conflict("a household is both checked in and a no-show")
+    known = {h.household_id for h in plan.households}
+    for household_id in missing | arrived:
+        if household_id not in known:
+            raise NotFound(f"household {household_id} is not in plan")
+    missed = plan.missed | {
+        (a.household_id, a.flight_id) for a in plan.assignments if a.household_id in missing
+    }
+    seating = plan.seating(blocked=missed)
     for household_id in arrived:
-        i = _household(seating, household_id)
+        i = seating.household_index[household_id]
         if not seating.places[i]:
             raise Conflict(f"case {seating.households[i].case_number}: checked in without a seat")
         for j, people in seating.places[i].items():
             seating.pins[i][j] = people
     freed: set[int] = set()
-    missed = set(plan.missed)
     for household_id in missing:
-        i = _household(seating, household_id)
+        i = seating.household_index[household_id]
         for j in list(seating.places[i]):
             if seating.take_off(i, j):
                 freed.add(j)
-                missed.add((household_id, seating.flights[j].id))
-    blocked = frozenset(missed)
-    seating = _reblocked(seating, blocked)
     for j in sorted(freed):
         waiting = [i for i in seating.order if seating.waiting(i) > 0 and j in seating.eligible[i]]
         waiting.sort(key=lambda i: seating.level(i, j))  # stable: keeps priority order inside
@@ -151,7 +159,7 @@ def reoffer(
         time.monotonic() - started,
         note=f"{len(missing)} no-shows, {len(freed)} flights re-offered",
     )
-    return build_plan(seating, version=plan.version + 1, report=report, missed=blocked)
+    return build_plan(seating, version=plan.version + 1, report=report, missed=missed)
 
 
 def _seating(
@@ -190,25 +198,3 @@ def _greedy_result(seating: Seating, version: int, started: float, note: str) ->
         note=note,
     )
     return build_plan(seating, version=version, report=report)
-
-
-def _household(seating: Seating, household_id: uuid.UUID) -> int:
-    i = seating.household_index.get(household_id)
-    if i is None:
-        raise NotFound(f"household {household_id} is not in plan")
-    return i
-
-
-def _reblocked(seating: Seating, blocked: frozenset[tuple[uuid.UUID, uuid.UUID]]) -> Seating:
-    """The same seating with missed flights taken out of each household's eligibility."""
-    fresh = Seating(
-        seating.households,
-        seating.flights,
-        seating.quotas,
-        allow_surge=seating.allow_surge,
-        blocked=blocked,
-    )
-    for i, places in enumerate(seating.places):
-        for j, people in places.items():
-            fresh.put(i, j, people, pinned=seating.pins[i].get(j, 0))
-    return fresh
