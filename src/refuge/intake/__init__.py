@@ -9,7 +9,17 @@ from refuge.intake.countries import country_alpha3, parse_nationalities
 from refuge.intake.dates import DateOrder, parse_date_of_birth
 from refuge.intake.documents import parse_passport_number, parse_tazkira_number
 from refuge.intake.fields import MULTI_COLUMN_FIELDS, NAME_FIELDS, IntakeField
+from refuge.intake.imports import (
+    DEFAULT_BATCH,
+    Correction,
+    ImportOutcome,
+    correct_quarantined,
+    import_list,
+    list_quarantine,
+    shred_imported_file,
+)
 from refuge.intake.keys import Change, RecordKey, RecordKeys
+from refuge.intake.mappings import corrected_row, mapping_from_data, mapping_to_data
 from refuge.intake.names import NameOrder, WrittenName, parse_name, parse_written_name
 from refuge.intake.normalised import Normalised
 from refuge.intake.phones import (
@@ -17,6 +27,19 @@ from refuge.intake.phones import (
     DEFAULT_REGION,
     e164_of,
     parse_phones,
+)
+from refuge.intake.ports import (
+    ImportedFile,
+    IntakeRepository,
+    IntakeUnitOfWork,
+    KnownRecord,
+    Origin,
+    QuarantinedRow,
+    QuarantineEntry,
+    QuarantineStatus,
+    QuarantineWrite,
+    RecordWrite,
+    SourceRecord,
 )
 from refuge.intake.profiles import (
     DEFAULT_MIN_CONFIDENCE,
@@ -58,6 +81,7 @@ from refuge.intake.sources import (
 from refuge.intake.validation import check_row
 
 __all__ = [
+    "DEFAULT_BATCH",
     "DEFAULT_FALLBACK_REGIONS",
     "DEFAULT_MIN_CONFIDENCE",
     "DEFAULT_REGION",
@@ -68,42 +92,61 @@ __all__ = [
     "Change",
     "Column",
     "ColumnMapping",
+    "Correction",
     "DateOrder",
     "FieldProblem",
     "Header",
+    "ImportOutcome",
+    "ImportedFile",
     "IntakeField",
     "IntakeRecord",
     "IntakeReport",
+    "IntakeRepository",
     "IntakeRun",
+    "IntakeUnitOfWork",
+    "KnownRecord",
     "Limits",
     "ListFormat",
     "ListReader",
     "MappingProposal",
     "NameOrder",
     "Normalised",
+    "Origin",
     "Profile",
     "Progress",
     "ProposedColumn",
     "Provenance",
+    "QuarantineEntry",
+    "QuarantineStatus",
+    "QuarantineWrite",
+    "QuarantinedRow",
     "RecordKey",
     "RecordKeys",
+    "RecordWrite",
     "RejectedRow",
     "ReportedProblem",
     "Severity",
     "SheetMapping",
+    "SourceRecord",
     "SourceRow",
     "WrittenName",
     "cell_text",
     "check_row",
     "content_hash",
+    "correct_quarantined",
+    "corrected_row",
     "country_alpha3",
     "detect_delimiter",
     "detect_encoding",
     "e164_of",
     "find_profile",
+    "import_list",
     "inspect_list",
+    "list_quarantine",
     "load_profile",
     "load_profiles",
+    "mapping_from_data",
+    "mapping_to_data",
     "parse_date_of_birth",
     "parse_name",
     "parse_nationalities",
@@ -118,4 +161,5 @@ __all__ = [
     "read_rows",
     "save_profile",
     "shared_profiles",
+    "shred_imported_file",
 ]

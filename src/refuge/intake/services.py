@@ -59,6 +59,9 @@ class IntakeRun(Iterator[Result]):
 
     def __init__(self, results: Iterator[Result], report: IntakeReport) -> None:
         self.report = report
+        # The mapping each sheet was read with (None: a CSV's only table), as sheets are reached:
+        # what a correction of a rejected row is checked against later.
+        self.mappings: dict[str | None, ColumnMapping] = {}
         self._results = results
 
     def __iter__(self) -> IntakeRun:
@@ -111,6 +114,7 @@ def read_list(
     own = [p for p in profiles if p.organisation == organisation]
     own += [p for p in [*profiles, *shared_profiles()] if p.organisation == SHARED]
     report = IntakeReport(path.name, reader.content_hash, organisation, max_listed)
+    mappings: dict[str | None, ColumnMapping] = {}
 
     def results() -> Iterator[Result]:
         mapping: ColumnMapping | None = None
@@ -121,6 +125,8 @@ def read_list(
             if row.header is not header:
                 header = row.header
                 mapping = _mapping(header, profile, own, min_confidence, report, single_table)
+                if mapping is not None:
+                    mappings[header.sheet] = mapping
             if row.is_blank:
                 report.blank += 1
                 continue
@@ -138,7 +144,9 @@ def read_list(
         if on_progress is not None:
             on_progress(Progress(report.read, 1.0))
 
-    return IntakeRun(results(), report)
+    run = IntakeRun(results(), report)
+    run.mappings = mappings
+    return run
 
 
 def _mapping(

@@ -27,16 +27,10 @@ from refuge.cases.ports import (
 )
 from refuge.protect import BlindIndex, KeyEncryptionKey
 from refuge.protect.audit import AuditChain
-from refuge.store.accounts import (
-    SqlApiTokenRepository,
-    SqlApplicantSecretRepository,
-    SqlCaseListing,
-    SqlSessionRepository,
-    SqlUserRepository,
-)
 from refuge.store.audit import SqlAuditLog
 from refuge.store.cases import SqlCaseRepository
 from refuge.store.households import SqlHouseholdRepository
+from refuge.store.intake import SqlIntakeRepository
 from refuge.store.operation import (
     SqlFlightRepository,
     SqlManifestRepository,
@@ -78,11 +72,7 @@ class SqlUnitOfWork:
             flights=SqlFlightRepository(work),
             manifests=SqlManifestRepository(work),
             audit=SqlAuditLog(work, self._chain),
-            users=SqlUserRepository(work),
-            sessions=SqlSessionRepository(work),
-            api_tokens=SqlApiTokenRepository(work),
-            applicant_secrets=SqlApplicantSecretRepository(work),
-            case_listing=SqlCaseListing(work),
+            intake=SqlIntakeRepository(work),
         )
         return self
 
@@ -143,26 +133,9 @@ class SqlUnitOfWork:
     def manifests(self) -> SqlManifestRepository:
         return self._repos().manifests
 
-    # Accounts (refuge.accounts.ports.AccountsUnitOfWork declares these read-only).
     @property
-    def users(self) -> SqlUserRepository:
-        return self._repos().users
-
-    @property
-    def sessions(self) -> SqlSessionRepository:
-        return self._repos().sessions
-
-    @property
-    def api_tokens(self) -> SqlApiTokenRepository:
-        return self._repos().api_tokens
-
-    @property
-    def applicant_secrets(self) -> SqlApplicantSecretRepository:
-        return self._repos().applicant_secrets
-
-    @property
-    def case_listing(self) -> SqlCaseListing:
-        return self._repos().case_listing
+    def intake(self) -> SqlIntakeRepository:
+        return self._repos().intake
 
     def __exit__(
         self,
@@ -209,11 +182,7 @@ class _Repositories:
     flights: SqlFlightRepository
     manifests: SqlManifestRepository
     audit: SqlAuditLog
-    users: SqlUserRepository
-    sessions: SqlSessionRepository
-    api_tokens: SqlApiTokenRepository
-    applicant_secrets: SqlApplicantSecretRepository
-    case_listing: SqlCaseListing
+    intake: SqlIntakeRepository
 
 
 def _refuse(name: str) -> None:
