@@ -27,6 +27,13 @@ from refuge.cases.ports import (
 )
 from refuge.protect import BlindIndex, KeyEncryptionKey
 from refuge.protect.audit import AuditChain
+from refuge.store.accounts import (
+    SqlApiTokenRepository,
+    SqlApplicantSecretRepository,
+    SqlCaseListing,
+    SqlSessionRepository,
+    SqlUserRepository,
+)
 from refuge.store.audit import SqlAuditLog
 from refuge.store.cases import SqlCaseRepository
 from refuge.store.households import SqlHouseholdRepository
@@ -73,6 +80,11 @@ class SqlUnitOfWork:
             manifests=SqlManifestRepository(work),
             audit=SqlAuditLog(work, self._chain),
             intake=SqlIntakeRepository(work),
+            users=SqlUserRepository(work),
+            sessions=SqlSessionRepository(work),
+            api_tokens=SqlApiTokenRepository(work),
+            applicant_secrets=SqlApplicantSecretRepository(work),
+            case_listing=SqlCaseListing(work),
         )
         return self
 
@@ -137,6 +149,27 @@ class SqlUnitOfWork:
     def intake(self) -> SqlIntakeRepository:
         return self._repos().intake
 
+    # Accounts (refuge.accounts.ports.AccountsUnitOfWork declares these read-only).
+    @property
+    def users(self) -> SqlUserRepository:
+        return self._repos().users
+
+    @property
+    def sessions(self) -> SqlSessionRepository:
+        return self._repos().sessions
+
+    @property
+    def api_tokens(self) -> SqlApiTokenRepository:
+        return self._repos().api_tokens
+
+    @property
+    def applicant_secrets(self) -> SqlApplicantSecretRepository:
+        return self._repos().applicant_secrets
+
+    @property
+    def case_listing(self) -> SqlCaseListing:
+        return self._repos().case_listing
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
@@ -183,6 +216,11 @@ class _Repositories:
     manifests: SqlManifestRepository
     audit: SqlAuditLog
     intake: SqlIntakeRepository
+    users: SqlUserRepository
+    sessions: SqlSessionRepository
+    api_tokens: SqlApiTokenRepository
+    applicant_secrets: SqlApplicantSecretRepository
+    case_listing: SqlCaseListing
 
 
 def _refuse(name: str) -> None:
