@@ -22,12 +22,17 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("refuge-data"))
     database_url: str | None = None  # default: SQLite file refuge.db in data_dir
     key_file: Path | None = None  # default: kek.key in data_dir
+    profiles_dir: Path | None = None  # default: profiles/ in data_dir (intake column mappings)
 
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'refuge.db'}"
+
+    @property
+    def resolved_profiles_dir(self) -> Path:
+        return self.profiles_dir if self.profiles_dir is not None else self.data_dir / "profiles"
 
     @property
     def resolved_key_file(self) -> Path:
