@@ -45,7 +45,7 @@ QUOTAS = {"at-risk": 9_000, "p2": 7_000}
 PARTNERS = {"GBR": frozenset({"citizens", "partner-tcn"}), "DEU": frozenset({"partner-tcn"})}
 
 
-def households(count: int, rng: random.Random) -> list[PlanningHousehold]:
+def households(count: int, rng: random.Random, smallest: int = 1) -> list[PlanningHousehold]:
     out = []
     weights = [c[3] for c in CATEGORIES]
     for n in range(count):
@@ -53,7 +53,7 @@ def households(count: int, rng: random.Random) -> list[PlanningHousehold]:
         nationalities = [rng.choice(nations)]
         if nationalities == ["AFG"] and rng.random() < 0.05:
             nationalities.append(rng.choice(["GBR", "DEU"]))  # a dual national of a partner
-        size = min(12, 1 + int(rng.expovariate(1 / 3.2)))
+        size = min(12, smallest + int(rng.expovariate(1 / 3.2)))
         out.append(
             PlanningHousehold(
                 household_id=uuid.UUID(int=rng.getrandbits(128)),
@@ -110,12 +110,13 @@ def row(name: str, seconds: float, result: Plan, measures: Evaluation) -> list[s
     ]
 
 
-def run(count: int, flights_count: int, time_limit: float, seed: int) -> None:
+def run(count: int, flights_count: int, smallest: int, time_limit: float, seed: int) -> None:
     rng = random.Random(seed)
-    people = households(count, rng)
+    people = households(count, rng, smallest)
     aircraft = flights(flights_count, rng)
     print(
-        f"\n{len(people):,} households ({sum(h.size for h in people):,} people), "
+        f"\n{len(people):,} households of {smallest} or more "
+        f"({sum(h.size for h in people):,} people), "
         f"{len(aircraft)} flights ({sum(f.seats for f in aircraft):,} seats), "
         f"quotas {QUOTAS}, solver time limit {time_limit:g} s"
     )
@@ -174,7 +175,9 @@ def run(count: int, flights_count: int, time_limit: float, seed: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--sizes", default="1000x10,20000x60", help="households x flights, comma-separated"
+        "--sizes",
+        default="1000x10,20000x60,20000x60x5",
+        help="households x flights [x smallest household], comma-separated",
     )
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=1)
@@ -182,8 +185,8 @@ def main() -> None:
     import refuge.planning.solver  # noqa: F401 -- load OR-Tools outside the timings
 
     for size in args.sizes.split(","):
-        count, flights_count = (int(part) for part in size.split("x"))
-        run(count, flights_count, args.time_limit, args.seed)
+        count, flights_count, *smallest = (int(part) for part in size.split("x"))
+        run(count, flights_count, smallest[0] if smallest else 1, args.time_limit, args.seed)
 
 
 if __name__ == "__main__":

@@ -84,8 +84,9 @@ def plan(
         log.warning("OR-Tools unavailable; using the greedy plan")
         return _greedy_result(greedy, version, started, "solver unavailable")
     seating = _seating(households, flights, quotas, allow_surge)
-    # The greedy plan's time counts against the limit; the solver always gets a moment to try.
-    budget = max(time_limit_s - (time.monotonic() - started), min(time_limit_s, 0.05))
+    # The greedy plan's time counts against the limit, and as much again is kept for the checks
+    # after the solve, which walk the same households; the solver always gets a moment to try.
+    budget = max(time_limit_s - 2 * (time.monotonic() - started), min(time_limit_s, 0.05))
     outcome: SolverOutcome = solver.solve(
         seating, greedy, time_limit_s=budget, preferred=preferred, workers=workers
     )
