@@ -5,17 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from refuge.bootstrap import bootstrap, initialise
 from refuge.cases.services import OperationSummary, operation_summary, shred_household, verify_audit
 from refuge.config import Settings
-from refuge.domain.errors import RefugeError
+from refuge.domain.errors import InvalidConfiguration, InvalidInput, RefugeError
+
+if TYPE_CHECKING:  # intake (spreadsheets, phone metadata) loads only for the commands using it
+    from refuge.intake import Profile
+    from refuge.intake import Progress as ImportProgress
 
 __all__ = ["app", "main"]
 
@@ -28,6 +35,10 @@ app = typer.Typer(
 )
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+quarantine_app = typer.Typer(
+    help="Rows of imported lists that were rejected.", no_args_is_help=True
+)
+app.add_typer(quarantine_app, name="quarantine")
 
 _out = Console(highlight=False)
 _ACTOR = "cli"
@@ -136,6 +147,198 @@ def demo(
     _out.print(
         f"try: REFUGE_DATA_DIR={data_dir} .venv/bin/refuge audit verify   (or `refuge summary`)"
     )
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="The list: CSV, XLSX or HXL-tagged CSV.")],
+    org: Annotated[str, typer.Option("--org", help="The organisation that sent it.")],
+    profile: Annotated[
+        str | None, typer.Option(help="Column mapping profile (the organisation's or shared).")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option(help="Read only this sheet of a workbook.")] = None,
+    list_name: Annotated[
+        str | None,
+        typer.Option("--list", help="The list this file is a version of (default: its name)."),
+    ] = None,
+    save_profile: Annotated[
+        str | None,
+        typer.Option(help="Save the mapping proposed for unmapped sheets as this profile."),
+    ] = None,
+) -> None:
+    """Import an organisation's list: records stored encrypted, rejected rows quarantined.
+
+    Importing the same file again adds nothing; a corrected version (same name, or --list)
+    updates what changed and withdraws what it no longer lists.
+    """
+    from refuge.intake import import_list
+
+    if not file.is_file():
+        raise InvalidInput(f"file {file.name}: not found or not a file")
+    refuge = bootstrap()
+    try:
+        with refuge.uow() as uow:
+            uow.organisations.get(org)  # NotFound before anything is read or saved
+        profiles_dir = refuge.settings.resolved_profiles_dir
+        chosen, profiles, notes = _profiles_for(
+            file, org, sheet, profile, profiles_dir, save_profile
+        )
+        with _import_progress(file) as on_progress:
+            outcome = import_list(
+                refuge.uow(),
+                file,
+                organisation=org,
+                actor=_ACTOR,
+                now=_now(),
+                profile=chosen,
+                profiles=profiles,
+                sheet=sheet,
+                list_name=list_name,
+                on_progress=on_progress,
+            )
+    finally:
+        refuge.close()
+    if outcome.report is not None:
+        for note in notes:
+            _say(note)
+        _say(outcome.report.render())
+    _say(outcome.render())
+
+
+def _say(text: str) -> None:
+    # Reports are read and grepped line by line: no markup, no wrapping to the terminal.
+    _out.print(text, markup=False, soft_wrap=True, highlight=False)
+
+
+def _profiles_for(
+    file: Path,
+    org: str,
+    sheet: str | None,
+    name: str | None,
+    directory: Path,
+    save_as: str | None,
+) -> tuple[Profile | None, list[Profile], list[str]]:
+    """The profile asked for, and the organisation's profiles; for sheets none of them maps,
+    the proposed mapping (to print) and, with `save_as`, saved as the organisation's profile."""
+    from refuge.intake import (
+        find_profile,
+        inspect_list,
+        load_profiles,
+        save_profile,
+        shared_profiles,
+    )
+
+    profiles = load_profiles(directory, organisation=org) if directory.is_dir() else []
+    if name is not None:
+        candidates = [*profiles, *shared_profiles()]
+        found = next((p for p in candidates if p.name == name), None)
+        if found is None:
+            raise InvalidConfiguration(
+                f"profile {name}: not found for organisation {org} in {directory}"
+            )
+        return found, profiles, []
+    notes: list[str] = []
+    unmapped = [
+        proposal
+        for proposal in inspect_list(file, sheet=sheet)
+        if find_profile(proposal.header, [*profiles, *shared_profiles()]) is None
+    ]
+    for number, proposal in enumerate(unmapped):
+        where = f"sheet {proposal.header.sheet}" if proposal.header.sheet else f"file {file.name}"
+        notes.append(f"No profile of {org} maps {where}; mapping proposed from its headers:")
+        notes.append(proposal.render())
+        if save_as is None:
+            notes.append(f"(keep it with --save-profile NAME, or write a profile in {directory})")
+            continue
+        profile_name = save_as if number == 0 else f"{save_as}-{proposal.header.sheet}"
+        directory.mkdir(parents=True, exist_ok=True)
+        saved = save_profile(
+            proposal.to_profile(org, profile_name), directory / f"{org}-{profile_name}.yaml"
+        )
+        notes.append(f"saved as profile {profile_name} of {org}: {saved}")
+        profiles = load_profiles(directory, organisation=org)
+    return None, profiles, notes
+
+
+_PROGRESS_FROM_BYTES = 2 * 1024 * 1024
+
+
+@contextmanager
+def _import_progress(file: Path) -> Iterator[Callable[[ImportProgress], None] | None]:
+    """A progress bar on stderr for long imports (big files); nothing for short ones."""
+    if file.stat().st_size < _PROGRESS_FROM_BYTES:
+        yield None
+        return
+    with Progress(
+        TextColumn("importing {task.fields[name]}"),
+        BarColumn(),
+        TextColumn("{task.fields[rows]} rows"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("import", total=1.0, name=file.name, rows=0)
+
+        def update(progress: ImportProgress) -> None:
+            bar.update(task, completed=progress.fraction or 0.0, rows=progress.rows)
+
+        yield update
+
+
+@quarantine_app.command("list")
+def quarantine_list(
+    org: Annotated[str | None, typer.Option("--org", help="Only this organisation's.")] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Also rows corrected or resolved since.")
+    ] = False,
+) -> None:
+    """Quarantined rows: file, sheet, row, field and problem (never the values)."""
+    from refuge.intake import list_quarantine
+
+    refuge = bootstrap()
+    try:
+        entries = list_quarantine(refuge.uow(), org, open_only=not all_)
+    finally:
+        refuge.close()
+    for entry in entries:
+        sheet = f", sheet {entry.sheet}" if entry.sheet else ""
+        status = "" if all_ is False else f" [{entry.status}]"
+        for problem in entry.problems:
+            what = "" if problem.field == "row" else f", field {problem.field}"
+            _say(
+                f"{entry.id}  file {entry.file}{sheet}, row {entry.row}{what}: "
+                f"{problem.severity}: {problem.problem}{status}"
+            )
+    _out.print(f"{len(entries)} quarantined row(s)" + ("" if all_ else " open"))
+
+
+@quarantine_app.command("correct")
+def quarantine_correct(
+    entry: Annotated[str, typer.Argument(help="The quarantined row's id (from `list`).")],
+    field: Annotated[str, typer.Argument(help="The field to correct, e.g. date_of_birth.")],
+    value: Annotated[
+        str, typer.Option(prompt="Corrected value (empty clears the field)", help="The value.")
+    ],
+) -> None:
+    """Correct one field of a quarantined row; it is checked again and, if now valid, accepted."""
+    from refuge.intake import correct_quarantined
+
+    try:
+        entry_id = uuid.UUID(entry)
+    except ValueError:
+        raise typer.BadParameter("not a quarantined row id") from None
+    refuge = bootstrap()
+    try:
+        done = correct_quarantined(refuge.uow(), entry_id, {field: value}, actor=_ACTOR, now=_now())
+    finally:
+        refuge.close()
+    if done.accepted:
+        _out.print(f"quarantined row {entry_id} accepted as record {done.record_id}")
+        return
+    for problem in done.problems:
+        _say(f"field {problem.field}: {problem.severity}: {problem.problem}")
+    _out.print(f"quarantined row {entry_id} is still rejected; correction kept")
+    raise typer.Exit(1)
 
 
 def _print_summary(summary: OperationSummary) -> None:
