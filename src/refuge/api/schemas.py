@@ -1,0 +1,260 @@
+"""The request and response bodies of the API, as pydantic models, so the OpenAPI description
+states exactly what is sent and shown (masked fields included)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from refuge.accounts import CoarseStatus, Role, Scope
+from refuge.domain import OrganisationKind, Stage
+
+__all__ = [
+    "ApplicantSecretOut",
+    "ApplicantStatusIn",
+    "ApplicantStatusOut",
+    "AuditEventOut",
+    "AuditFindingOut",
+    "AuditVerifyOut",
+    "CaseOut",
+    "CaseStatusOut",
+    "DocumentOut",
+    "EnrolmentOut",
+    "FlightOut",
+    "HouseholdOut",
+    "LoginIn",
+    "OrganisationIn",
+    "OrganisationOut",
+    "PersonOut",
+    "ProgramIn",
+    "ProgramOut",
+    "ReportOut",
+    "RevokedOut",
+    "SessionOut",
+    "TokenIn",
+    "TokenOut",
+    "TransitionIn",
+    "TransitionOut",
+    "UserIn",
+    "UserOut",
+]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True, frozen=True)
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginIn(_In):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+    totp: str = Field(min_length=6, max_length=10, description="the authenticator app's code")
+
+
+class SessionOut(_Out):
+    username: str
+    role: Role
+    organisation: str | None
+    expires_at: dt.datetime | None = None
+    csrf_token: str | None = Field(
+        default=None, description="also set as the refuge_csrf cookie; echo it in X-CSRF-Token"
+    )
+
+
+class TokenIn(_In):
+    name: str = Field(min_length=1, max_length=100)
+    scopes: list[Scope] = Field(min_length=1)
+
+
+class TokenOut(_Out):
+    id: uuid.UUID
+    token: str = Field(description="shown once; send as `Authorization: Bearer <token>`")
+    scopes: list[Scope]
+    expires_at: dt.datetime
+
+
+class UserIn(_In):
+    username: str = Field(min_length=3, max_length=64)
+    password: str = Field(min_length=12, max_length=1024)
+    role: Role
+    organisation: str | None = Field(default=None, max_length=64)
+
+
+class UserOut(_Out):
+    username: str
+    role: Role
+    organisation: str | None
+    active: bool
+    locked: bool
+
+
+class EnrolmentOut(_Out):
+    username: str
+    totp_secret: str = Field(description="shown once; put it into an authenticator app")
+    provisioning_uri: str
+
+
+class RevokedOut(_Out):
+    revoked: int
+
+
+class OrganisationIn(_In):
+    code: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    kind: OrganisationKind
+
+
+class OrganisationOut(_Out):
+    code: str
+    name: str
+    kind: OrganisationKind
+
+
+class ProgramIn(_In):
+    code: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    precedence: int = Field(ge=0, le=1000)
+    quota: int | None = Field(default=None, ge=0)
+    version: str = Field(default="1", min_length=1, max_length=32)
+
+
+class ProgramOut(_Out):
+    code: str
+    name: str
+    precedence: int
+    quota: int | None
+    version: str
+
+
+class CaseStatusOut(_Out):
+    """A case as its submitting organisation sees it: coarse status only."""
+
+    number: str
+    organisation: str
+    program: str
+    status: CoarseStatus
+
+
+class TransitionOut(_Out):
+    from_stage: Stage
+    to_stage: Stage
+    actor: str
+    at: dt.datetime
+    reason: str | None
+
+
+class CaseOut(_Out):
+    number: str
+    organisation: str
+    program: str
+    status: CoarseStatus
+    stage: Stage
+    priority: float
+    version: int
+    household_id: uuid.UUID | None
+    history: list[TransitionOut]
+
+
+class TransitionIn(_In):
+    to: Stage
+    reason: str = Field(default="", max_length=2000)
+    expected_version: int | None = Field(
+        default=None, ge=0, description="the version read; or send it as If-Match"
+    )
+
+
+class ApplicantSecretOut(_Out):
+    case_number: str
+    secret: str = Field(description="shown once; give it to the applicant")
+
+
+class DocumentOut(_Out):
+    kind: str
+    number: str
+    masked: bool
+    issuing_state: str
+    expiry: dt.date | None
+
+
+class PersonOut(_Out):
+    id: uuid.UUID
+    relationship: str
+    given: str
+    family: str
+    given_romanised: str
+    family_romanised: str
+    script: str
+    date_of_birth: str
+    sex: str
+    nationalities: list[str]
+    documents: list[DocumentOut]
+    phones: list[str]
+    notes: str | None
+
+
+class HouseholdOut(_Out):
+    id: uuid.UUID
+    members: list[PersonOut]
+    cases: list[str]
+
+
+class FlightOut(_Out):
+    code: str
+    aircraft: str
+    seats: int
+    surge_seats: int
+    origin: str
+    destination: str
+    departs_earliest: dt.datetime | None
+    departs_latest: dt.datetime | None
+    times_released: bool
+    programs: list[str]
+
+
+class AuditEventOut(_Out):
+    seq: int
+    at: dt.datetime
+    actor: str
+    action: str
+    object_kind: str
+    object_id: str
+    details: dict[str, str | int | float | bool | None]
+    hash: str
+
+
+class AuditFindingOut(_Out):
+    seq: int
+    problem: str
+    message: str
+
+
+class AuditVerifyOut(_Out):
+    intact: bool
+    findings: list[AuditFindingOut]
+
+
+class ReportOut(_Out):
+    organisations: int
+    programs: int
+    households: int
+    people: int
+    cases: int
+    cases_by_stage: dict[str, int]
+    cases_by_program: dict[str, int]
+    people_by_nationality: dict[str, int]
+    audit_events: int
+    audit_intact: bool
+
+
+class ApplicantStatusIn(_In):
+    case_number: str = Field(min_length=1, max_length=32)
+    secret: str = Field(min_length=1, max_length=64)
+
+
+class ApplicantStatusOut(_Out):
+    status: CoarseStatus
