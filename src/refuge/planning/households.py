@@ -18,6 +18,9 @@ class PlanningHousehold:
     """One approved household, as planning sees it. No names, no documents: a plan never needs
     them, so it can be logged and compared freely.
 
+    A household with `split_allowed` may fly on several flights, and part of it may wait while
+    the rest flies; any other household flies whole on one flight or waits whole.
+
     `pinned` lists (flight id, members) already checked in on a flight: those members are on that
     flight whatever the plan says. A household that may not be split is pinned whole."""
 

@@ -120,7 +120,8 @@ def reoffer(
     """Free the seats of households that did not turn up and offer them, flight by flight in
     departure order, to each flight's standby list in order. Checked-in households are pinned;
     nobody already seated moves. A no-show waits on standby for other flights, not the one it
-    missed."""
+    missed. Being quick and stable, it does not take anyone off for a waiting household of higher
+    precedence that the freed seats alone cannot hold; a full `plan` with `previous` does."""
     started = time.monotonic()
     missing = set(no_shows)
     arrived = set(checked_in)

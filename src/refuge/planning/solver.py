@@ -121,6 +121,12 @@ def solve(
             by_category.setdefault(household.category, []).append(sum(people))
             priority.append(_scaled(seating, i) * sum(people))
 
+    # Members seated already (checked in) count in every stage, so its figures are the plan's.
+    for i, places in enumerate(seating.places):
+        for j, members in places.items():
+            by_level.setdefault(seating.level(i, j), []).append(members)
+            priority.append(_scaled(seating, i) * members)
+
     for j, terms in enumerate(loads):
         if terms:
             model.add(sum(terms) <= seating.room(j))
