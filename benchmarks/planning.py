@@ -105,8 +105,8 @@ def row(name: str, seconds: float, result: Plan, measures: Evaluation) -> list[s
         f"{measures.priority:,.0f}",
         str(len(precedence_violations(result))),
         str(report.status),
-        f"{report.bound:,.0f}",
-        f"{report.gap:.4%}",
+        "-" if report.bound is None else f"{report.bound:,.0f}",
+        "-" if report.gap is None else f"{report.gap:.4%}",
     ]
 
 

@@ -58,19 +58,21 @@ class StageReport:
 @dataclass(frozen=True, slots=True)
 class SolveReport:
     """How a plan was made. `objective` is the priority-weighted people seated (sum of score x
-    members seated); `bound` the best bound the solver proved for it given the precedence stages
-    before it; `gap` their relative difference (0 when proven optimal or for a plan without a
-    solver)."""
+    members seated); `bound` the best bound the solver proved for it, given what the precedence
+    stages before it reached, or None when no solver proved one (greedy plan, re-offer, or the
+    solver out of time before its priority stage); `gap` their relative difference."""
 
     status: PlanStatus
     objective: float
-    bound: float
+    bound: float | None
     seconds: float
     stages: tuple[StageReport, ...] = ()
     note: str = ""
 
     @property
-    def gap(self) -> float:
+    def gap(self) -> float | None:
+        if self.bound is None:
+            return None
         if self.bound == self.objective:
             return 0.0
         return abs(self.bound - self.objective) / max(abs(self.bound), 1e-9)

@@ -38,9 +38,7 @@ def greedy_plan(
     started = time.monotonic()
     seating = _seating(households, flights, quotas, allow_surge)
     seating.fill(_preferred(seating, previous))
-    report = SolveReport(
-        PlanStatus.GREEDY, seating.priority(), seating.priority(), time.monotonic() - started
-    )
+    report = SolveReport(PlanStatus.GREEDY, seating.priority(), None, time.monotonic() - started)
     return build_plan(seating, version=_next_version(previous), report=report)
 
 
@@ -105,8 +103,9 @@ def plan(
     report = SolveReport(
         PlanStatus.OPTIMAL if outcome.optimal and not changed else PlanStatus.FEASIBLE,
         # The solver's own figures (scores in hundredths) unless the repair changed the plan.
-        objective=seating.priority() if changed else outcome.objective,
-        bound=max(outcome.bound, seating.priority()) if changed else outcome.bound,
+        objective=seating.priority() if changed or outcome.objective is None else outcome.objective,
+        # A repair changed what the earlier stages reached, so the bound no longer applies.
+        bound=None if changed else outcome.bound,
         seconds=time.monotonic() - started,
         stages=outcome.stages,
         note=note,
@@ -157,7 +156,7 @@ def reoffer(
     report = SolveReport(
         PlanStatus.REOFFERED,
         seating.priority(),
-        seating.priority(),
+        None,
         time.monotonic() - started,
         note=f"{len(missing)} no-shows, {len(freed)} flights re-offered",
     )
@@ -193,10 +192,6 @@ def _next_version(previous: Plan | None) -> int:
 
 def _greedy_result(seating: Seating, version: int, started: float, note: str) -> Plan:
     report = SolveReport(
-        PlanStatus.GREEDY,
-        seating.priority(),
-        seating.priority(),
-        time.monotonic() - started,
-        note=note,
+        PlanStatus.GREEDY, seating.priority(), None, time.monotonic() - started, note=note
     )
     return build_plan(seating, version=version, report=report)

@@ -44,8 +44,8 @@ class _Group:
 class SolverOutcome:
     solved: bool  # a solution was found and written into the seating
     optimal: bool
-    objective: float
-    bound: float
+    objective: float | None  # of the priority stage, if it was reached
+    bound: float | None
     stages: tuple[StageReport, ...]
     seconds: float
     note: str
@@ -197,9 +197,11 @@ def solve(
 
     seconds = time.monotonic() - started
     if not found:
-        return SolverOutcome(False, False, 0.0, 0.0, tuple(stages), seconds, note)
+        return SolverOutcome(False, False, None, None, tuple(stages), seconds, note)
     _write(seating, groups, counts, splits, preferred)
     last = stages[-1]
+    if last.name != "priority":
+        return SolverOutcome(True, False, None, None, tuple(stages), seconds, note)
     return SolverOutcome(True, optimal, last.value, last.bound, tuple(stages), seconds, note)
 
 
