@@ -6,11 +6,12 @@ Households that may not be split, are not pinned and share category, size, eligi
 the flights where they are own nationals are interchangeable but for their scores, so the model
 counts them per flight instead of choosing each one: the best k of such a group are always its k
 highest scores (swapping one seated for a higher one of the group keeps every constraint), so
-only the number seated matters. This keeps the model to a few thousand integers (and one yes/no
-per household for the priority) for tens of thousands of households, and exact."""
+only the number seated matters. This keeps the model to a few thousand integers for tens of
+thousands of households, and exact."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Mapping, Sequence
@@ -37,7 +38,8 @@ class _Group:
     levels: dict[int, Level]
     counts: dict[int, cp_model.IntVar]
     taken: cp_model.IntVar | None = None
-    chosen: list[cp_model.IntVar] | None = None
+    chosen: list[cp_model.IntVar] | None = None  # how many seated of each run of equal scores
+    runs: list[int] | None = None  # members in each run, best scores first
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,18 +84,21 @@ def solve(
         taken = model.new_int_var(0, len(group.members), f"k{g}")
         model.add(taken == sum(group.counts.values()))
         by_category.setdefault(group.category, []).append(group.size * taken)
-        # One yes/no per member, their count tied to the group's: the priority of k seated is
-        # then exactly the best k scores in the linear relaxation too (it takes the best first),
-        # which gives the solver a tight bound.
-        chosen = [model.new_bool_var(f"z{i}") for i in group.members]
+        # How many are seated of each score, their sum tied to the group's: the priority of k
+        # seated is then exactly the best k scores in the linear relaxation too (it takes the best
+        # first), which gives the solver a tight bound.
+        runs = [
+            (score, len(list(members)))
+            for score, members in itertools.groupby(
+                group.members, key=lambda i: _scaled(seating, i)
+            )
+        ]
+        chosen = [model.new_int_var(0, n, f"z{g}_{r}") for r, (_, n) in enumerate(runs)]
         model.add(sum(chosen) == taken)
         priority.append(
-            sum(
-                _scaled(seating, i) * group.size * z
-                for i, z in zip(group.members, chosen, strict=True)
-            )
+            sum(score * group.size * z for (score, _), z in zip(runs, chosen, strict=True))
         )
-        group.taken, group.chosen = taken, chosen
+        group.taken, group.chosen, group.runs = taken, chosen, [n for _, n in runs]
         hinted = {j: 0 for j in group.counts}
         for i in group.members:
             for j in hint.places[i]:
@@ -159,6 +164,10 @@ def solve(
         # last person is the hardest to prove and the repair after the solve seats anyone left
         # who could take a lower level's place.
         solver.parameters.relative_gap_limit = gap_limit if name != "priority" else 0.0
+        # Measured on 20,000 households: presolving the priority stage took seconds and gained
+        # nothing over its linear relaxation, which is tight already; without it the stage was
+        # proven four times sooner.
+        solver.parameters.cp_model_presolve = name != "priority"
         model.maximize(expression)
         status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -206,11 +215,12 @@ def solve(
 
 
 def _hint_group(model: cp_model.CpModel, group: _Group, taken: int) -> None:
-    if group.taken is None or group.chosen is None:
+    if group.taken is None or group.chosen is None or group.runs is None:
         return
     model.add_hint(group.taken, taken)
-    for k, z in enumerate(group.chosen):
-        model.add_hint(z, k < taken)
+    for z, members in zip(group.chosen, group.runs, strict=True):
+        model.add_hint(z, min(members, taken))
+        taken -= min(members, taken)
 
 
 def _scaled(seating: Seating, i: int) -> int:
