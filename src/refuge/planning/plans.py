@@ -59,8 +59,9 @@ class StageReport:
 class SolveReport:
     """How a plan was made. `objective` is the priority-weighted people seated (sum of score x
     members seated); `bound` the best bound the solver proved for it, given what the precedence
-    stages before it reached, or None when no solver proved one (greedy plan, re-offer, or the
-    solver out of time before its priority stage); `gap` their relative difference."""
+    stages before it reached (with scores counted in hundredths), or None when no solver proved
+    one (greedy plan, re-offer, a repair after the solve, or the solver out of time before its
+    priority stage); `gap` their relative difference."""
 
     status: PlanStatus
     objective: float

@@ -102,8 +102,8 @@ def plan(
         note = f"{note}; precedence repaired after the solver ({bumped} moved)".lstrip("; ")
     report = SolveReport(
         PlanStatus.OPTIMAL if outcome.optimal and not changed else PlanStatus.FEASIBLE,
-        # The solver's own figures (scores in hundredths) unless the repair changed the plan.
-        objective=seating.priority() if changed or outcome.objective is None else outcome.objective,
+        # The plan's own figure: seating each group's best members can only beat the solver's.
+        objective=seating.priority(),
         # A repair changed what the earlier stages reached, so the bound no longer applies.
         bound=None if changed else outcome.bound,
         seconds=time.monotonic() - started,
