@@ -106,7 +106,7 @@ def row(name: str, seconds: float, result: Plan, measures: Evaluation) -> list[s
         str(len(precedence_violations(result))),
         str(report.status),
         "-" if report.bound is None else f"{report.bound:,.0f}",
-        "-" if report.gap is None else f"{report.gap:.4%}",
+        "-" if report.gap is None else f"{report.gap:.5%}",
     ]
 
 
