@@ -258,3 +258,11 @@ def test_adding_a_second_principal_or_a_member_again_is_refused_and_changes_noth
         household.add(principal, Relationship.SPOUSE)
     assert household.size == 2
     assert household.principal is principal
+
+
+def test_a_perso_arabic_name_filed_as_latin_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="Script.ARABIC"):
+        PersonName("فریده", "رحیمی")
+    written = PersonName.written("فریده", "رحیمی", romanised=("Farida", "Rahimi"))
+    assert written.script is Script.ARABIC
+    assert written.given_romanised == "Farida"

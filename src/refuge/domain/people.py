@@ -112,6 +112,10 @@ class PersonName:
     def __post_init__(self) -> None:
         if not (self.given.strip() or self.family.strip()):
             raise InvalidInput("a name needs a given or a family name")
+        if self.script is Script.LATIN and script_of(self.given + self.family) is Script.ARABIC:
+            # A Perso-Arabic name filed as Latin would be copied into the romanised fields and
+            # compared letter by letter with Latin names: refuse it where it is made.
+            raise InvalidInput("a name in Perso-Arabic script must be given with Script.ARABIC")
         if self.script is Script.LATIN:
             if not self.given_romanised:
                 object.__setattr__(self, "given_romanised", self.given)
