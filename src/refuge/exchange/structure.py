@@ -207,9 +207,14 @@ def _message(segments: list[Segment], i: int, findings: list[PaxlstFinding]) -> 
         return len(segments)
     walk = _Walk(segments[:end], i + 1, 1)
     walk.match(_PAXLST)
-    findings.extend(walk.findings)
     if walk.index < end:
+        # Whatever the table still wanted at this point is missing only because the match
+        # stopped here: the segment out of place is the finding.
+        stopped = walk.index + walk.offset
+        findings.extend(f for f in walk.findings if f.position != stopped)
         findings.append(_finding(segments, walk.index, "out of place, or not part of PAXLST"))
+    else:
+        findings.extend(walk.findings)
     unt = segments[end]
     if _count(unt) != end - i + 1:
         findings.append(
