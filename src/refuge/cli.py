@@ -39,6 +39,8 @@ quarantine_app = typer.Typer(
     help="Rows of imported lists that were rejected.", no_args_is_help=True
 )
 app.add_typer(quarantine_app, name="quarantine")
+user_app = typer.Typer(help="Staff accounts of the HTTP service.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 
 _out = Console(highlight=False)
 _ACTOR = "cli"
@@ -339,6 +341,72 @@ def quarantine_correct(
         _say(f"field {problem.field}: {problem.severity}: {problem.problem}")
     _out.print(f"quarantined row {entry_id} is still rejected; correction kept")
     raise typer.Exit(1)
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Lower-case login name, e.g. j.doe.")],
+    role: Annotated[str, typer.Option(help="coordinator, case_officer, auditor, ...")],
+    organisation: Annotated[
+        str | None, typer.Option(help="The organisation's code (partner organisations).")
+    ] = None,
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
+) -> None:
+    """Add a user (the first coordinator, for one); prints the second-factor seed once."""
+    from refuge.accounts import AccountPolicy, Guards, Role, enrol_user
+
+    try:
+        chosen = Role(role)
+    except ValueError:
+        names = ", ".join(r.value for r in Role)
+        raise typer.BadParameter(f"role must be one of {names}") from None
+    refuge = bootstrap()
+    try:
+        enrolment = enrol_user(
+            refuge.uow(),
+            Guards(AccountPolicy()),
+            username=username,
+            password=password,
+            role=chosen,
+            organisation=organisation,
+            actor=_ACTOR,
+            now=_now(),
+        )
+    finally:
+        refuge.close()
+    _out.print(f"user {username} added as {chosen}")
+    _out.print("add this to the user's authenticator app now; it is not shown again:")
+    _out.print(f"  seed: {enrolment.totp_secret}")
+    _out.print(f"  uri:  {enrolment.provisioning_uri}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    plain_http: Annotated[
+        bool,
+        typer.Option(help="Send cookies over plain HTTP too (loopback development only)."),
+    ] = False,
+) -> None:
+    """Run the HTTP service (uvicorn). Put it behind a TLS-terminating proxy in production."""
+    import uvicorn
+
+    from refuge.api import create_app
+
+    refuge = bootstrap()
+    try:
+        uvicorn.run(
+            create_app(refuge, secure_cookies=not plain_http),
+            host=host,
+            port=port,
+            proxy_headers=True,
+            server_header=False,
+        )
+    finally:
+        refuge.close()
 
 
 def _print_summary(summary: OperationSummary) -> None:

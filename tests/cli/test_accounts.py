@@ -1,0 +1,78 @@
+"""`refuge user add` and `refuge serve` as an operator runs them."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+PASSWORD = "the first coordinator's password"
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("REFUGE_")}
+    environment.update({"REFUGE_DATA_DIR": str(data_dir), "COLUMNS": "200"})
+    return environment
+
+
+def _refuge(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "refuge", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=_env(data_dir),
+        check=False,
+        timeout=120,
+    )
+
+
+def test_user_add_enrols_the_first_coordinator_and_shows_the_seed_once(tmp_path: Path) -> None:
+    assert _refuge(tmp_path, "init").returncode == 0
+    added = _refuge(
+        tmp_path, "user", "add", "chief", "--role", "coordinator", stdin=f"{PASSWORD}\n{PASSWORD}\n"
+    )
+    assert added.returncode == 0, added.stderr
+    assert "user chief added as coordinator" in added.stdout
+    assert "otpauth://totp/Refuge:chief" in added.stdout
+    assert PASSWORD not in added.stdout
+    bad_role = _refuge(
+        tmp_path, "user", "add", "x-user", "--role", "king", stdin=f"{PASSWORD}\n{PASSWORD}\n"
+    )
+    assert bad_role.returncode == 2
+
+
+def test_serve_answers_on_loopback_with_security_headers(tmp_path: Path) -> None:
+    assert _refuge(tmp_path, "init").returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "refuge", "serve", "--port", str(port), "--plain-http"],
+        env=_env(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                url = f"http://127.0.0.1:{port}/openapi.json"
+                with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 - loopback
+                    headers = answer.headers
+                    body = answer.read()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        assert b'"/applicant/status"' in body
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert "server" not in {k.lower() for k in headers}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
