@@ -92,6 +92,7 @@ def test_a_household_parses_back_to_the_same_passengers() -> None:
 
     assert stated(text) == [expected(p) for p in people]
     read = read_paxlst(text, today=TODAY)
+    assert [p.entry_id for p in read.passengers] == [p.entry_id for p in people]
     assert (read.flight_number, read.carrier, read.origin, read.destination) == (
         "RCH871",
         "RCH",

@@ -94,6 +94,14 @@ class ListedPassenger:
     nationality: str
     document: Document | None
 
+    @property
+    def entry_id(self) -> uuid.UUID | None:
+        """The manifest entry the reference names, if it is one of Refuge's."""
+        try:
+            return uuid.UUID(hex=self.reference)
+        except ValueError:
+            return None
+
 
 @dataclass(frozen=True, slots=True)
 class PassengerList:
@@ -127,8 +135,9 @@ def paxlst(
     `sender` and `recipient` are the interchange's party identifiers as agreed with the receiving
     state, `message_ref` both the interchange control reference and the message reference (up to
     14 capital letters and digits); `now` is when it was prepared (written in UTC). `departure`
-    defaults to the flight's earliest departure; both times should be local to their airports,
-    as PAXLST expects, and are written as their wall-clock time. Raises ManifestIncomplete,
+    defaults to the flight's earliest departure. PAXLST times are local to their airport and
+    carry no zone: each time is written as its own wall-clock time, so pass times already in the
+    airport's zone (Refuge does not know airports' zones). Raises ManifestIncomplete,
     naming every entry and field, if any passenger lacks what the message requires.
     """
     _check_envelope(flight, sender, recipient, message_ref, now, carrier, reporting_party)

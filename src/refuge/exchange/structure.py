@@ -2,9 +2,11 @@
 envelope (UNA, UNB, optional UNG/UNE groups, UNH/UNT messages, UNZ), the order, repetition and
 presence of the message's segments and segment groups, and every control count.
 
-The message table is PAXLST as directory D:05B defines it and the WCO/IATA/ICAO API
-implementation guide uses it, with the control total (CNT) mandatory as that guide makes it.
-Findings name a segment's position (from 1, counting UNA) and tag, never its content.
+The table below models PAXLST D:05B as the WCO/IATA/ICAO API implementation guide uses it:
+its segments and groups in their order, each mandatory or conditional, with the control total
+(CNT) mandatory as the guide makes it. Repetition limits are generous upper bounds, not a copy
+of the directory's. Findings name a segment's position (from 1, counting UNA) and tag, never
+its content.
 """
 
 from __future__ import annotations
