@@ -165,3 +165,21 @@ def test_a_malformed_authorization_header_is_not_signed_in(operation: Operation)
     for header in ("Basic abc", "Bearer ", "Bearer rft_unknown"):
         answer = client.get("/cases", headers={"Authorization": header})
         assert answer.status_code == 401, header
+
+
+def test_a_deactivated_user_loses_sessions_and_tokens_and_cannot_log_in(
+    operation: Operation,
+) -> None:
+    gate = operation.login(Role.GATE_AGENT)
+    token = gate.post("/tokens", json={"name": "scanner", "scopes": ["cases:read"]}).json()
+    machine = operation.client()
+    bearer = {"Authorization": f"Bearer {token['token']}"}
+    assert machine.get("/cases", headers=bearer).status_code == 200
+    coordinator = operation.staff(Role.COORDINATOR)
+    username = USERNAMES[Role.GATE_AGENT]
+    assert coordinator.post(f"/users/{username}/deactivate").status_code == 204
+    assert gate.get("/cases").status_code == 401
+    assert machine.get("/cases", headers=bearer).status_code == 401
+    assert _login(operation, username, PASSWORD)["status"] == 401
+    listed = {u["username"]: u for u in coordinator.get("/users").json()}
+    assert listed[username]["active"] is False

@@ -67,6 +67,7 @@ __all__ = [
     "authenticate_token",
     "create_organisation",
     "create_program",
+    "deactivate_user",
     "enrol_user",
     "issue_api_token",
     "issue_applicant_secret",
@@ -91,6 +92,7 @@ __all__ = [
 _LOGIN_FAILED = "login failed: unknown user, wrong password or code, or account locked"
 _NOT_SIGNED_IN = "not signed in, or the session or token has expired or been revoked"
 _STATUS_UNKNOWN = "no case with this number and secret"
+_CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _MIN_PASSWORD = 12
 _MAX_PAGE = 500
 
@@ -233,7 +235,7 @@ def login(
     with uow:
         try:
             user = uow.users.get(username)
-        except (NotFound, InvalidInput):
+        except NotFound:
             guards.passwords.verify_dummy(password)
             raise failure from None
         password_ok = guards.passwords.verify(user.password_hash, password)
@@ -365,6 +367,32 @@ def revoke_sessions(
     return count
 
 
+def deactivate_user(
+    uow: AccountsUnitOfWork, principal: Principal, username: str, *, now: dt.datetime
+) -> None:
+    """Someone leaves the operation: no more logins, and every session and token ends now."""
+    principal.require(Scope.USERS_WRITE)
+    with uow:
+        user = uow.users.get(username)
+        user.active = False
+        uow.users.save(user)
+        sessions = uow.sessions.revoke_for_user(user.id, now)
+        tokens = 0
+        for token in uow.api_tokens.for_user(user.id):
+            if token.revoked_at is None:
+                uow.api_tokens.revoke(token.id, now)
+                tokens += 1
+        uow.audit.record(
+            actor=principal.actor,
+            action="user.deactivate",
+            object_kind="user",
+            object_id=username,
+            at=now,
+            details={"sessions": sessions, "tokens": tokens},
+        )
+        uow.commit()
+
+
 def issue_api_token(
     uow: AccountsUnitOfWork,
     guards: Guards,
@@ -463,8 +491,8 @@ def applicant_status(
 ) -> CoarseStatus:
     """The coarse status of a case for its applicant. An unknown case and a wrong secret give the
     same NotFound; checks are rate limited per case number and per client either way."""
-    # Spaces, dashes and case do not make a fresh key for the limiter.
-    key = "".join(ch for ch in number.upper() if ch.isalnum())
+    # Spaces, dashes, case and look-alike letters do not make a fresh key for the limiter.
+    key = "".join(ch for ch in number.upper() if ch.isalnum()).translate(_CONFUSABLE)
     guards.applicants.hit([f"case:{key}", f"client:{client}"], now)
     presented = digest(normalise_applicant_secret(secret))
     with uow:

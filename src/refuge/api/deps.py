@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 
 from refuge.accounts import (
     AccountPolicy,
+    AccountsUnitOfWork,
     Guards,
     Principal,
     authenticate_session,
@@ -21,7 +22,6 @@ from refuge.accounts import (
 from refuge.accounts.credentials import digest
 from refuge.bootstrap import Refuge
 from refuge.domain.errors import Forbidden, NotAuthenticated
-from refuge.store import SqlUnitOfWork
 
 __all__ = [
     "CSRF_COOKIE",
@@ -55,7 +55,7 @@ class Service:
     def policy(self) -> AccountPolicy:
         return self.guards.policy
 
-    def uow(self) -> SqlUnitOfWork:
+    def uow(self) -> AccountsUnitOfWork:
         return self.refuge.uow()
 
 

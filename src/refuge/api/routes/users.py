@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Path, status
 
-from refuge.accounts import add_user, list_users, revoke_sessions
+from refuge.accounts import add_user, deactivate_user, list_users, revoke_sessions
 from refuge.api.deps import Acting, Now, Svc
 from refuge.api.schemas import EnrolmentOut, RevokedOut, UserIn, UserOut
 
@@ -33,8 +35,15 @@ def add(body: UserIn, principal: Acting, svc: Svc, now: Now) -> EnrolmentOut:
     return EnrolmentOut.model_validate(enrolment)
 
 
+Username = Annotated[str, Path(min_length=1, max_length=64)]
+
+
 @router.post("/{username}/sessions/revoke", response_model=RevokedOut)
-def revoke(
-    principal: Acting, svc: Svc, now: Now, username: str = Path(max_length=64)
-) -> RevokedOut:
+def revoke(username: Username, principal: Acting, svc: Svc, now: Now) -> RevokedOut:
     return RevokedOut(revoked=revoke_sessions(svc.uow(), principal, username, now=now))
+
+
+@router.post("/{username}/deactivate", status_code=status.HTTP_204_NO_CONTENT)
+def deactivate(username: Username, principal: Acting, svc: Svc, now: Now) -> None:
+    """No more logins; every session and API token of the user ends now."""
+    deactivate_user(svc.uow(), principal, username, now=now)
