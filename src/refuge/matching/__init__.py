@@ -1,6 +1,9 @@
 """Matching: name normalisation for romanised and Perso-Arabic Dari, Pashto and Arabic names,
-name similarity across scripts, and the name keys record linkage compares and blocks on."""
+name similarity across scripts, the name keys record linkage compares and blocks on, and the
+probabilistic linkage of records into persons and households (splink on DuckDB or Spark), with
+its evaluation against a known truth."""
 
+from refuge.matching.clustering import connected_components, household_clusters
 from refuge.matching.comparison import (
     NAME_KEY_COLUMNS,
     PersonNameKeys,
@@ -8,18 +11,46 @@ from refuge.matching.comparison import (
     name_similarity,
     person_name_keys,
 )
+from refuge.matching.evaluation import ClusterScores, score_clusters
+from refuge.matching.linkage import (
+    DEFAULT_REVIEW_BAND,
+    DEFAULT_THRESHOLD,
+    ENGINES,
+    Engine,
+    FieldVerdict,
+    Linkage,
+    ScoredPair,
+    link_records,
+)
 from refuge.matching.names import blocking_key, canonical_word, name_key, normalise_name
+from refuge.matching.records import LinkRecord, ListedPerson, link_record, linkage_rows
 from refuge.matching.romanisation import romanise
 
 __all__ = [
+    "DEFAULT_REVIEW_BAND",
+    "DEFAULT_THRESHOLD",
+    "ENGINES",
     "NAME_KEY_COLUMNS",
+    "ClusterScores",
+    "Engine",
+    "FieldVerdict",
+    "LinkRecord",
+    "Linkage",
+    "ListedPerson",
     "PersonNameKeys",
+    "ScoredPair",
     "blocking_key",
     "canonical_word",
+    "connected_components",
+    "household_clusters",
     "key_similarity",
+    "link_record",
+    "link_records",
+    "linkage_rows",
     "name_key",
     "name_similarity",
     "normalise_name",
     "person_name_keys",
     "romanise",
+    "score_clusters",
 ]

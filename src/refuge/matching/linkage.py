@@ -1,0 +1,449 @@
+"""Probabilistic record linkage with splink: the model (comparisons, blocking rules), its
+parameters estimated from the data, match probabilities, persons and households, and the pairs
+in the uncertain band for review. The same model runs on DuckDB (default) or Spark.
+
+splink, pyarrow and the engines are imported when a run starts, not with the package: intake
+imports matching's name functions and should not pay for them.
+
+Personal data stays in memory: DuckDB runs on an in-memory database whose spill directory, like
+Spark's local directory, is a temporary directory removed when the run ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import tempfile
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from refuge.domain import InvalidInput
+from refuge.matching.clustering import connected_components, household_clusters
+from refuge.matching.records import LinkRecord, linkage_rows
+
+__all__ = [
+    "DEFAULT_REVIEW_BAND",
+    "DEFAULT_THRESHOLD",
+    "ENGINES",
+    "Engine",
+    "FieldVerdict",
+    "Linkage",
+    "ScoredPair",
+    "link_records",
+]
+
+Engine = Literal["duckdb", "spark"]
+ENGINES: tuple[Engine, ...] = ("duckdb", "spark")
+DEFAULT_THRESHOLD = 0.9
+DEFAULT_REVIEW_BAND = (0.5, 0.9)
+
+_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("unique_id", "string"),
+    ("name_full", "string"),
+    ("name_full_sorted", "string"),
+    ("name_given", "string"),
+    ("name_family", "string"),
+    ("name_block", "string"),
+    ("given_block", "string"),
+    ("family_block", "string"),
+    ("dob_year", "int64"),
+    ("dob_month", "string"),
+    ("dob_full", "string"),
+    ("dob_swapped", "string"),
+    ("sex", "string"),
+    ("nationality", "string"),
+    ("passport", "string"),
+    ("tazkira", "string"),
+    ("phone", "string"),
+    ("household", "string"),
+    ("co_members", "list<string>"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldVerdict:
+    """What one comparison found for a pair: the level reached (e.g. "year agrees"), and whether
+    the model reads it as agreement, disagreement or missing data."""
+
+    field: str
+    level: str
+    verdict: Literal["agrees", "disagrees", "missing"]
+    bayes_factor: float
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredPair:
+    left: str
+    right: str
+    probability: float
+    fields: tuple[FieldVerdict, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Linkage:
+    """The result of a run. `persons` and `households` are groups of record ids, each sorted,
+    in order of their first id; `review` the pairs with a probability in the review band, most
+    uncertain first; `links` every pair at or above the threshold."""
+
+    engine: Engine
+    threshold: float
+    review_band: tuple[float, float]
+    records: int
+    pairs_compared: int
+    persons: tuple[tuple[str, ...], ...]
+    households: tuple[tuple[str, ...], ...]
+    links: tuple[tuple[str, str, float], ...]
+    review: tuple[ScoredPair, ...]
+    seconds: float
+
+    def person_of(self) -> dict[str, int]:
+        return {record: i for i, cluster in enumerate(self.persons) for record in cluster}
+
+    def household_of(self) -> dict[str, int]:
+        return {record: i for i, cluster in enumerate(self.households) for record in cluster}
+
+
+def _name_comparison() -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="name",
+        comparison_levels=[
+            cll.NullLevel("name_full"),
+            cll.ExactMatchLevel("name_full", term_frequency_adjustments=True).configure(
+                label_for_charts="same name key"
+            ),
+            cll.ExactMatchLevel("name_full_sorted").configure(
+                label_for_charts="same name words, other order"
+            ),
+            cll.Or(
+                cll.JaroWinklerLevel("name_full", 0.92),
+                cll.JaroWinklerLevel("name_full_sorted", 0.92),
+            ).configure(label_for_charts="name very close"),
+            cll.And(
+                cll.JaroWinklerLevel("name_given", 0.9), cll.JaroWinklerLevel("name_family", 0.9)
+            ).configure(label_for_charts="given and family names close"),
+            cll.Or(
+                cll.JaroWinklerLevel("name_full", 0.8),
+                cll.JaroWinklerLevel("name_full_sorted", 0.8),
+            ).configure(label_for_charts="name close"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _date_comparison() -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="date_of_birth",
+        comparison_levels=[
+            cll.NullLevel("dob_year"),
+            cll.ExactMatchLevel("dob_full").configure(label_for_charts="same full date"),
+            cll.CustomLevel(
+                "dob_swapped_l = dob_full_r", label_for_charts="day and month exchanged"
+            ),
+            cll.ExactMatchLevel("dob_month").configure(label_for_charts="same year and month"),
+            # Year agreement is only worth as much as the less precise side can tell.
+            cll.CustomLevel(
+                "dob_year_l = dob_year_r and (dob_month_l is null or dob_month_r is null)",
+                label_for_charts="same year, no more known",
+            ),
+            cll.ExactMatchLevel("dob_year").configure(label_for_charts="same year, month differs"),
+            cll.CustomLevel("abs(dob_year_l - dob_year_r) <= 1", label_for_charts="year one apart"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _document_comparison(column: str) -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column),
+            cll.LevenshteinLevel(column, 1).configure(label_for_charts="one character apart"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _household_comparison() -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="household",
+        comparison_levels=[
+            cll.NullLevel("co_members").configure(label_for_charts="listed alone"),
+            cll.ArrayIntersectLevel("co_members", 4),
+            cll.ArrayIntersectLevel("co_members", 2),
+            cll.ArrayIntersectLevel("co_members", 1),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+# A list names each member of a household once: two records under one household reference of
+# one list are two people, never compared (intake reports a row repeated within a list).
+_DIFFERENT_LIST_HOUSEHOLDS = (
+    "(l.household is null or r.household is null or l.household <> r.household)"
+)
+
+
+def _apart(*columns: str) -> Any:
+    """A blocking rule on equal `columns`, less the pairs from one list household. Plain SQL
+    that DuckDB and Spark read alike."""
+    from splink.blocking_rule_library import CustomRule
+
+    equal = " and ".join(f"l.{column} = r.{column}" for column in columns)
+    return CustomRule(f"{equal} and {_DIFFERENT_LIST_HOUSEHOLDS}")
+
+
+def _settings() -> Any:
+    import splink.comparison_library as cl
+    from splink import SettingsCreator
+
+    return SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            _name_comparison(),
+            _date_comparison(),
+            _document_comparison("passport"),
+            _document_comparison("tazkira"),
+            cl.ExactMatch("phone"),
+            cl.ExactMatch("nationality"),
+            cl.ExactMatch("sex"),
+            _household_comparison(),
+        ],
+        blocking_rules_to_generate_predictions=[
+            _apart("name_block", "dob_year"),
+            _apart("given_block", "dob_year"),
+            _apart("name_block"),
+            _apart("passport"),
+            _apart("tazkira"),
+            _apart("phone"),
+        ],
+        # Gamma values (which level each pair reached) come only with the matching columns.
+        retain_matching_columns=True,
+    )
+
+
+def _rescale(seconds: float) -> float:
+    return round(seconds, 3)
+
+
+@contextlib.contextmanager
+def _database(engine: Engine, *, partitions: int) -> Iterator[Any]:
+    """A splink database API over a store that lives in memory, with a temporary directory
+    for anything the engine spills, removed on the way out."""
+    with tempfile.TemporaryDirectory(prefix="refuge-match-") as scratch:
+        if engine == "duckdb":
+            import duckdb
+            from splink import DuckDBAPI
+
+            connection = duckdb.connect(":memory:", config={"temp_directory": scratch})
+            try:
+                yield DuckDBAPI(connection=connection)
+            finally:
+                connection.close()
+        elif engine == "spark":
+            try:
+                from pyspark.sql import SparkSession
+                from splink import SparkAPI
+                from splink.backends.spark import similarity_jar_location
+            except ImportError as exc:  # pragma: no cover - pyspark is a dependency
+                raise InvalidInput("the spark engine needs pyspark installed") from exc
+            session = (
+                SparkSession.builder.master(f"local[{partitions}]")
+                .appName("refuge-match")
+                .config("spark.local.dir", scratch)
+                .config("spark.sql.warehouse.dir", f"{scratch}/warehouse")
+                .config("spark.ui.enabled", "false")
+                .config("spark.ui.showConsoleProgress", "false")
+                # Splink's string similarity functions (Jaro-Winkler) for Spark SQL.
+                .config("spark.jars", similarity_jar_location())
+                .config("spark.sql.shuffle.partitions", str(partitions))
+                .config("spark.default.parallelism", str(partitions))
+                .config("spark.driver.memory", "2g")
+                .getOrCreate()
+            )
+            session.sparkContext.setLogLevel("ERROR")
+            session.sparkContext.setCheckpointDir(f"{scratch}/checkpoints")
+            try:
+                # splink's SparkAPI is untyped.
+                yield SparkAPI(  # type: ignore[no-untyped-call]
+                    spark_session=session,
+                    break_lineage_method="persist",
+                    num_partitions_on_repartition=partitions,
+                )
+            finally:
+                session.catalog.clearCache()
+                session.stop()
+        else:
+            raise InvalidInput(f"unknown matching engine {engine}; use one of {', '.join(ENGINES)}")
+
+
+def _table(rows: list[dict[str, Any]]) -> Any:
+    # pyarrow ships no type information.
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    types = {"string": pa.string(), "int64": pa.int64(), "list<string>": pa.list_(pa.string())}
+    schema = pa.schema([(name, types[kind]) for name, kind in _COLUMNS])
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def _register(db_api: Any, engine: Engine, table: Any) -> Any:
+    if engine == "spark":
+        frame = db_api.spark.createDataFrame(table)
+        return db_api.register(frame, dataset_display_name="records")
+    return db_api.register(table, dataset_display_name="records")
+
+
+def link_records(
+    records: Iterable[LinkRecord],
+    *,
+    engine: Engine = "duckdb",
+    threshold: float = DEFAULT_THRESHOLD,
+    review_band: tuple[float, float] = DEFAULT_REVIEW_BAND,
+    seed: int = 1,
+    max_u_pairs: float = 2e6,
+    min_shared_household_members: int = 2,
+    partitions: int = 2,
+) -> Linkage:
+    """Link records into persons and households.
+
+    u probabilities come from random sampling (seeded, so a run is repeatable), m probabilities
+    from expectation maximisation on blocked pairs; nothing is hand-tuned. Pairs at or above
+    `threshold` join persons (connected components); pairs with probability in
+    `[review_band[0], review_band[1])` are returned for a case officer, with what agreed.
+    """
+    low, high = review_band
+    if not 0.0 < low <= high <= 1.0 or not 0.0 < threshold <= 1.0:
+        raise InvalidInput("threshold and review band must lie in (0, 1], low <= high")
+    started = time.perf_counter()
+    rows = linkage_rows(records)
+    ids = [str(row["unique_id"]) for row in rows]
+    if len(set(ids)) != len(ids):
+        raise InvalidInput("record ids must be unique")
+    households = {str(row["unique_id"]): _str_or_none(row["household"]) for row in rows}
+    if len(rows) < 2:
+        return Linkage(
+            engine, threshold, review_band, len(rows), 0, tuple((i,) for i in sorted(ids)),
+            tuple((i,) for i in sorted(ids)), (), (), _rescale(time.perf_counter() - started),
+        )  # fmt: skip
+    from splink import Linker
+
+    table = _table([dict(row) for row in rows])
+    floor = min(low, threshold)
+    with _database(engine, partitions=partitions) as db_api:
+        linker = Linker(_register(db_api, engine, table), _settings(), log_level=logging.ERROR)
+        _train(linker, seed=seed, max_u_pairs=max_u_pairs)
+        predictions = linker.inference.predict(warning_mode="never")
+        pairs_compared, scored = _read_predictions(linker, predictions, floor)
+        model = linker.misc.save_model_to_json()
+    links = tuple(
+        (str(row["unique_id_l"]), str(row["unique_id_r"]), float(row["match_probability"]))
+        for row in scored
+        if float(row["match_probability"]) >= threshold
+    )
+    persons = connected_components(ids, ((a, b) for a, b, _ in links))
+    review = tuple(
+        sorted(
+            (
+                _scored_pair(row, model)
+                for row in scored
+                if low <= float(row["match_probability"]) < high
+            ),
+            key=lambda pair: (abs(pair.probability - 0.5), pair.left, pair.right),
+        )
+    )
+    return Linkage(
+        engine=engine,
+        threshold=threshold,
+        review_band=review_band,
+        records=len(rows),
+        pairs_compared=pairs_compared,
+        persons=persons,
+        households=household_clusters(persons, households, min_shared=min_shared_household_members),
+        links=tuple(sorted(links)),
+        review=review,
+        seconds=_rescale(time.perf_counter() - started),
+    )
+
+
+def _train(linker: Any, *, seed: int, max_u_pairs: float) -> None:
+    from splink import block_on
+
+    from splink.internals.exceptions import EMTrainingException
+
+    training = linker.training
+    # Records sharing a document number, or a name and full date, are nearly always one person;
+    # how many pairs they make gives the prior chance that two records match.
+    training.estimate_probability_two_random_records_match(
+        [block_on("passport"), block_on("tazkira"), block_on("name_full", "dob_full")],
+        recall=0.7,
+    )
+    training.estimate_u_using_random_sampling(max_pairs=max_u_pairs, seed=seed, num_chunks=1)
+    # Each session estimates m for every comparison but those it blocks on; together they
+    # cover all of them.
+    try:
+        training.estimate_parameters_using_expectation_maximisation(
+            _apart("name_block", "dob_year"), estimate_without_term_frequencies=True
+        )
+        training.estimate_parameters_using_expectation_maximisation(
+            _apart("phone"), estimate_without_term_frequencies=True
+        )
+    except EMTrainingException as exc:
+        raise InvalidInput(
+            "too few records that look alike for the model to learn from; link more records at once"
+        ) from exc
+
+
+def _read_predictions(
+    linker: Any, predictions: Any, floor: float
+) -> tuple[int, list[dict[str, Any]]]:
+    table = predictions.physical_name
+    counted = linker.misc.query_sql(f"select count(*) as n from {table}", output_type="pandas")  # noqa: S608 - splink's own table name
+    scored = linker.misc.query_sql(
+        f"select * from {table} where match_probability >= {floor:.12f}",  # noqa: S608 - a float we format
+        output_type="pandas",
+    )
+    records: list[dict[str, Any]] = scored.to_dict(orient="records")
+    return int(counted["n"].iloc[0]), records
+
+
+def _scored_pair(row: dict[str, Any], model: dict[str, Any]) -> ScoredPair:
+    fields = []
+    for comparison in model["comparisons"]:
+        name = comparison["output_column_name"]
+        gamma = int(row[f"gamma_{name}"])
+        level = _level(comparison["comparison_levels"], gamma)
+        factor = 2.0 ** float(row.get(f"mw_{name}", 0.0))
+        if level.get("is_null_level"):
+            verdict: Literal["agrees", "disagrees", "missing"] = "missing"
+        else:
+            verdict = "agrees" if factor > 1.0 else "disagrees"
+        fields.append(FieldVerdict(name, str(level.get("label_for_charts", "")), verdict, factor))
+    left, right = sorted((str(row["unique_id_l"]), str(row["unique_id_r"])))
+    return ScoredPair(left, right, float(row["match_probability"]), tuple(fields))
+
+
+def _level(levels: Sequence[dict[str, Any]], gamma: int) -> dict[str, Any]:
+    """The level a comparison vector value stands for: -1 the null level, else counted down
+    from the most specific non-null level."""
+    if gamma == -1:
+        return next(level for level in levels if level.get("is_null_level"))
+    ordinary = [level for level in levels if not level.get("is_null_level")]
+    return ordinary[len(ordinary) - 1 - gamma]
+
+
+def _str_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
