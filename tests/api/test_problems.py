@@ -117,3 +117,11 @@ def test_the_openapi_description_lists_every_resource(operation: Operation) -> N
         "/applicant/status",
     ):
         assert path in paths, path
+
+
+def test_the_openapi_description_documents_errors_as_problems(operation: Operation) -> None:
+    spec = operation.client().get("/openapi.json").json()
+    responses = spec["paths"]["/cases/{number}"]["get"]["responses"]
+    assert {"200", "401", "404", "422"} <= set(responses)
+    assert "application/problem+json" in responses["404"]["content"]
+    assert "Problem" in spec["components"]["schemas"]

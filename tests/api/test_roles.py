@@ -31,8 +31,31 @@ def test_case_list_shows_each_role_what_it_may_see(operation: Operation) -> None
             continue
         assert answer.status_code == 200, role
         numbers = {row["number"] for row in answer.json()}
-        assert numbers == (mine if role is Role.PARTNER else mine | {operation.cases["b1"]}), role
-        assert all(set(r) == {"number", "organisation", "program", "status"} for r in answer.json())
+        coarse = {"number", "organisation", "program", "status"}
+        if role is Role.PARTNER:
+            assert numbers == mine
+            assert all(set(row) == coarse for row in answer.json())
+        else:
+            assert numbers == mine | {operation.cases["b1"]}, role
+            assert all(set(row) == coarse | {"stage", "version"} for row in answer.json())
+            assert {row["stage"] for row in answer.json()} == {"registered"}
+
+
+def test_staff_filter_the_case_list_by_stage_and_page_through_it(operation: Operation) -> None:
+    officer = operation.staff(Role.CASE_OFFICER)
+    moved = officer.post(
+        f"/cases/{operation.cases['b1']}/transitions",
+        json={"to": "screened_eligible", "expected_version": 0},
+    )
+    assert moved.status_code == 200
+    eligible = officer.get("/cases", params={"stage": "screened_eligible"}).json()
+    assert [row["number"] for row in eligible] == [operation.cases["b1"]]
+    pages = [officer.get("/cases", params={"limit": 2, "offset": o}).json() for o in (0, 2)]
+    assert [len(page) for page in pages] == [2, 1]
+    numbers = [row["number"] for page in pages for row in page]
+    assert numbers == sorted(operation.cases.values())
+    partner = operation.staff(Role.PARTNER)
+    assert partner.get("/cases", params={"stage": "registered"}).status_code == 422
 
 
 def test_partner_reads_only_the_coarse_status_of_its_own_cases(operation: Operation) -> None:

@@ -54,6 +54,7 @@ from refuge.accounts.services import (
     verify_audit_log,
 )
 from refuge.accounts.views import (
+    CaseLineView,
     CaseStatusView,
     CaseView,
     CoarseStatus,
@@ -74,6 +75,7 @@ __all__ = [
     "AttemptLimiter",
     "AuthenticatedSession",
     "CaseLine",
+    "CaseLineView",
     "CaseStatusView",
     "CaseView",
     "Channel",

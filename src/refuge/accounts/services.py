@@ -37,6 +37,7 @@ from refuge.accounts.ports import AccountsUnitOfWork, ApiTokenRecord, SessionRec
 from refuge.accounts.principal import Channel, Principal
 from refuge.accounts.roles import ROLE_MOVES, ROLE_SCOPES, Role, Scope
 from refuge.accounts.views import (
+    CaseLineView,
     CaseStatusView,
     CaseView,
     CoarseStatus,
@@ -525,8 +526,9 @@ def list_cases(
     stage: Stage | None = None,
     limit: int = 50,
     offset: int = 0,
-) -> list[CaseStatusView]:
-    """The cases the principal may see, one line each: a partner's own submissions only."""
+) -> list[CaseLineView]:
+    """The cases the principal may see, one line each: a partner's own submissions only, with
+    their coarse status only."""
     principal.require(Scope.CASES_READ)
     if not 1 <= limit <= _MAX_PAGE or offset < 0:
         raise InvalidInput(f"limit must be 1 to {_MAX_PAGE} and offset not negative")
@@ -537,8 +539,16 @@ def list_cases(
         rows = uow.case_listing.list(
             organisation=organisation, stage=stage, limit=limit, offset=offset
         )
+    whole = principal.role is not Role.PARTNER
     return [
-        CaseStatusView(row.number, row.organisation, row.program, coarse_status(row.stage))
+        CaseLineView(
+            number=row.number,
+            organisation=row.organisation,
+            program=row.program,
+            status=coarse_status(row.stage),
+            stage=row.stage if whole else None,
+            version=row.version if whole else None,
+        )
         for row in rows
     ]
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from refuge.domain import Stage
 
 __all__ = [
+    "CaseLineView",
     "CaseStatusView",
     "CaseView",
     "CoarseStatus",
@@ -74,6 +75,18 @@ class CaseStatusView:
     organisation: str
     program: str
     status: CoarseStatus
+
+
+@dataclass(frozen=True, slots=True)
+class CaseLineView:
+    """One line of a case listing. `stage` and `version` only for staff who read whole cases."""
+
+    number: str
+    organisation: str
+    program: str
+    status: CoarseStatus
+    stage: Stage | None
+    version: int | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -24,6 +25,7 @@ from refuge.api.routes import (
     tokens,
     users,
 )
+from refuge.api.schemas import Problem
 from refuge.api.security import SecurityHeaders
 from refuge.bootstrap import Refuge
 
@@ -36,6 +38,21 @@ change anything echo the `refuge_csrf` cookie in the `X-CSRF-Token` header. Mach
 an API token as `Authorization: Bearer ...`. Applicants check their case at
 `POST /applicant/status`. Errors are problem details (RFC 9457) with a stable `code`.
 """
+
+
+_PROBLEM = {"model": Problem, "content": {"application/problem+json": {}}}
+# What any route may answer besides success; each is a problem document.
+_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    status: {**_PROBLEM, "description": text}
+    for status, text in (
+        (401, "not signed in, or a failed login"),
+        (403, "the role or token may not do this, or the CSRF token is missing"),
+        (404, "missing, or not visible to the caller"),
+        (409, "conflicts with the current state (stale version, illegal move, exists already)"),
+        (422, "invalid input"),
+        (429, "too many attempts"),
+    )
+}
 
 
 def _utc_now() -> dt.datetime:
@@ -85,5 +102,5 @@ def create_app(
         reports,
         applicant,
     ):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=_PROBLEMS)
     return app

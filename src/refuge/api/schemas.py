@@ -18,6 +18,7 @@ __all__ = [
     "AuditEventOut",
     "AuditFindingOut",
     "AuditVerifyOut",
+    "CaseLineOut",
     "CaseOut",
     "CaseStatusOut",
     "DocumentOut",
@@ -28,6 +29,7 @@ __all__ = [
     "OrganisationIn",
     "OrganisationOut",
     "PersonOut",
+    "Problem",
     "ProgramIn",
     "ProgramOut",
     "ReportOut",
@@ -138,6 +140,29 @@ class CaseStatusOut(_Out):
     organisation: str
     program: str
     status: CoarseStatus
+
+
+class CaseLineOut(_Out):
+    """One line of a case listing; `stage` and `version` are left out for partners."""
+
+    number: str
+    organisation: str
+    program: str
+    status: CoarseStatus
+    stage: Stage | None = None
+    version: int | None = None
+
+
+class Problem(BaseModel):
+    """An error (RFC 9457). `code` is stable; `detail` never carries personal data."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
 
 
 class TransitionOut(_Out):

@@ -18,6 +18,7 @@ from refuge.accounts.views import CaseStatusView
 from refuge.api.deps import Acting, Now, Svc
 from refuge.api.schemas import (
     ApplicantSecretOut,
+    CaseLineOut,
     CaseOut,
     CaseStatusOut,
     TransitionIn,
@@ -50,17 +51,17 @@ def _version(if_match: str | None, body: int | None) -> int | None:
     return version
 
 
-@router.get("", response_model=list[CaseStatusOut])
+@router.get("", response_model=list[CaseLineOut], response_model_exclude_none=True)
 def cases(
     principal: Acting,
     svc: Svc,
     stage: Stage | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> list[CaseStatusOut]:
-    """The cases the caller may see, coarse status only (a partner: its own submissions)."""
+) -> list[CaseLineOut]:
+    """The cases the caller may see, by number (a partner: its own, coarse status only)."""
     rows = list_cases(svc.uow(), principal, stage=stage, limit=limit, offset=offset)
-    return [CaseStatusOut.model_validate(row) for row in rows]
+    return [CaseLineOut.model_validate(row) for row in rows]
 
 
 @router.get("/{number}", response_model=CaseOut | CaseStatusOut)
