@@ -69,6 +69,9 @@ def test_unknown_routes_and_methods_are_problems_too(operation: Operation) -> No
     assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
     wrong_method = client.put("/applicant/status")
     assert (wrong_method.status_code, wrong_method.json()["code"]) == (405, "method_not_allowed")
+    assert wrong_method.headers["allow"] == "POST"
+    # A path served by two routes allows the methods of both.
+    assert client.put("/users").headers["allow"] == "GET, POST"
 
 
 def test_an_unexpected_failure_shows_no_trace(operation: Operation) -> None:

@@ -335,7 +335,7 @@ def authenticate_token(uow: AccountsUnitOfWork, token: str, *, now: dt.datetime)
 
 def logout(uow: AccountsUnitOfWork, principal: Principal, *, now: dt.datetime) -> None:
     if principal.channel is not Channel.SESSION:
-        raise InvalidInput("an API token is revoked, not logged out")
+        raise Forbidden("an API token is revoked (DELETE /tokens/{id}), not logged out")
     with uow:
         uow.sessions.revoke(principal.credential_id, now)
         uow.audit.record(

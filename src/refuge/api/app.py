@@ -45,6 +45,7 @@ _PROBLEM = {"model": Problem, "content": {"application/problem+json": {}}}
 _PROBLEMS: dict[int | str, dict[str, Any]] = {
     status: {**_PROBLEM, "description": text}
     for status, text in (
+        (400, "the body could not be read (not JSON, or the wrong content type)"),
         (401, "not signed in, or a failed login"),
         (403, "the role or token may not do this, or the CSRF token is missing"),
         (404, "missing, or not visible to the caller"),

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 
 from refuge.domain.errors import RefugeError
 
@@ -84,7 +85,22 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     codes = {404: "not_found", 405: "method_not_allowed"}
     code = codes.get(exc.status_code, f"http_{exc.status_code}")
     detail = "no such resource" if exc.status_code == 404 else str(exc.detail)
-    return problem(exc.status_code, code, detail, headers=dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        # Starlette names the methods of the first route matching the path only; a path served
+        # by several routes (GET and POST /users) allows all of theirs.
+        headers["Allow"] = ", ".join(sorted(_methods_at(request)))
+    return problem(exc.status_code, code, detail, headers=headers)
+
+
+def _methods_at(request: Request) -> set[str]:
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, BaseRoute):
+            match, _ = route.matches({**request.scope, "method": "GET"})
+            if match is not Match.NONE:
+                methods |= getattr(route, "methods", None) or set()
+    return methods
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -52,6 +52,9 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+_CODE = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+
+
 class LoginIn(_In):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=1024)
@@ -81,10 +84,10 @@ class TokenOut(_Out):
 
 
 class UserIn(_In):
-    username: str = Field(min_length=3, max_length=64)
+    username: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,63}$")
     password: str = Field(min_length=12, max_length=1024)
     role: Role
-    organisation: str | None = Field(default=None, max_length=64)
+    organisation: str | None = Field(default=None, pattern=_CODE)
 
 
 class UserOut(_Out):
@@ -106,7 +109,7 @@ class RevokedOut(_Out):
 
 
 class OrganisationIn(_In):
-    code: str = Field(min_length=1, max_length=64)
+    code: str = Field(pattern=_CODE)
     name: str = Field(min_length=1, max_length=200)
     kind: OrganisationKind
 
@@ -118,10 +121,10 @@ class OrganisationOut(_Out):
 
 
 class ProgramIn(_In):
-    code: str = Field(min_length=1, max_length=64)
+    code: str = Field(pattern=_CODE)
     name: str = Field(min_length=1, max_length=200)
-    precedence: int = Field(ge=0, le=1000)
-    quota: int | None = Field(default=None, ge=0)
+    precedence: int = Field(ge=0, le=1000, strict=True)
+    quota: int | None = Field(default=None, ge=0, strict=True)
     version: str = Field(default="1", min_length=1, max_length=32)
 
 
@@ -189,7 +192,7 @@ class TransitionIn(_In):
     to: Stage
     reason: str = Field(default="", max_length=2000)
     expected_version: int | None = Field(
-        default=None, ge=0, description="the version read; or send it as If-Match"
+        default=None, ge=0, strict=True, description="the version read; or send it as If-Match"
     )
 
 

@@ -79,7 +79,7 @@ def move(
     svc: Svc,
     now: Now,
     response: Response,
-    if_match: Annotated[str | None, Header(max_length=40)] = None,
+    if_match: Annotated[str | None, Header(pattern=r'^(W/)?"?[0-9]{1,9}"?$')] = None,
 ) -> CaseOut | CaseStatusOut:
     """Move the case to `to`. Needs the version read (If-Match or `expected_version`); a newer
     version stored since answers 409 `stale_object`."""
