@@ -72,6 +72,7 @@ def test_unknown_routes_and_methods_are_problems_too(operation: Operation) -> No
     assert wrong_method.headers["allow"] == "POST"
     # A path served by two routes allows the methods of both.
     assert client.put("/users").headers["allow"] == "GET, POST"
+    assert client.delete("/cases/RF-000000000").headers["allow"] == "GET"
 
 
 def test_an_unexpected_failure_shows_no_trace(operation: Operation) -> None:

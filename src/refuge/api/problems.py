@@ -5,13 +5,13 @@ their stable `code`, validation errors without the values sent, and anything une
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import BaseRoute, Match
 
 from refuge.domain.errors import RefugeError
 
@@ -94,12 +94,13 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _methods_at(request: Request) -> set[str]:
+    """The methods the OpenAPI description lists for the request's path (the public surface;
+    the router's own tree is FastAPI's internals)."""
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        if isinstance(route, BaseRoute):
-            match, _ = route.matches({**request.scope, "method": "GET"})
-            if match is not Match.NONE:
-                methods |= getattr(route, "methods", None) or set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            methods |= {method.upper() for method in operations}
     return methods
 
 
