@@ -1,0 +1,189 @@
+"""Rows per second for importing a generated operation's lists end to end, and peak memory,
+against the pure reading pass over the same files.
+
+Ours: every list through `refuge.intake.import_list` into a fresh database (SQLite, and a
+scratch PostgreSQL database with --postgres): read, normalised, validated, re-import keys,
+each record sealed under a data key of its own wrapped by the KEK, blind indexes, quarantine,
+audit. Then a re-import of every list with new bytes and the same rows (a blank line added to
+each CSV): every record compared and found unchanged. Baseline, same run, same machine: the
+pure `read_list` pass over the same files, which stores nothing. The ratio is the price of
+storage and protection.
+
+Each measurement runs in a forked process of its own, so its peak memory is its own.
+
+    .venv/bin/python benchmarks/intake.py [--people 100000] [--seed 1] [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import multiprocessing
+import resource
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import sqlalchemy
+
+from refuge.bootstrap import Refuge, initialise
+from refuge.cases.services import add_organisation
+from refuge.config import Settings
+from refuge.domain import Organisation
+from refuge.intake import import_list, read_list
+from refuge.scenario import generate, write_scenario
+
+NOW = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
+Measure = Callable[[], int]  # returns the rows it handled
+
+
+def baseline(lists: list[Path]) -> Measure:
+    def measure() -> int:
+        rows = 0
+        for path in lists:
+            run = read_list(path, organisation=path.stem, today=NOW.date())
+            for _ in run:
+                pass
+            rows += run.report.read
+        return rows
+
+    return measure
+
+
+def ours(lists: list[Path], refuge: Refuge) -> Measure:
+    def measure() -> int:
+        # In a forked process: leave the parent's pooled connections to the parent.
+        refuge.engine.dispose(close=False)
+        rows = 0
+        for path in lists:
+            outcome = import_list(
+                refuge.uow(), path, organisation=path.stem, actor="bench", now=NOW
+            )
+            report = outcome.report
+            if report is None:  # the very same bytes: imported already, nothing to do
+                continue
+            if report.read != outcome.new + outcome.quarantined + (
+                outcome.changed + outcome.unchanged + outcome.reapplied
+            ):
+                raise RuntimeError(f"file {path.name}: rows unaccounted for")
+            rows += report.read
+        return rows
+
+    return measure
+
+
+def _child(measure: Measure, pipe: Connection) -> None:
+    start = time.perf_counter()
+    rows = measure()
+    elapsed = time.perf_counter() - start
+    pipe.send((rows, elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    pipe.close()
+
+
+def forked(measure: Measure) -> tuple[int, float, float]:
+    """(rows, seconds, peak RSS MiB) of `measure` run in a forked process."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(measure, send))
+    process.start()
+    send.close()  # the child's end only, so a child that dies ends the wait below
+    try:
+        result: tuple[int, float, float] = receive.recv()
+    except EOFError:
+        result = (0, 0.0, 0.0)
+    process.join()
+    if process.exitcode != 0:
+        raise RuntimeError(f"measurement failed (exit {process.exitcode})")
+    return result
+
+
+def wired(folder: Path, database_url: str | None, organisations: list[Organisation]) -> Refuge:
+    settings = Settings(data_dir=folder, database_url=database_url, key_file=None)
+    _, refuge = initialise(settings)
+    for organisation in organisations:
+        add_organisation(refuge.uow(), organisation, actor="bench", now=NOW)
+    return refuge
+
+
+def new_bytes_same_rows(lists: list[Path], folder: Path) -> list[Path]:
+    """Copies of the lists under the same names; each CSV gets a blank line at its end (a new
+    file to Refuge, the same rows). Workbooks are copied as they are (they import as already
+    imported, which costs a hash)."""
+    folder.mkdir()
+    copies = []
+    for path in lists:
+        copy = folder / path.name
+        data = path.read_bytes()
+        if path.suffix == ".csv":
+            data += "\r\n".encode("utf-16-le" if data[:2] in (b"\xff\xfe",) else "utf-8")
+        copy.write_bytes(data)
+        copies.append(copy)
+    return copies
+
+
+@contextlib.contextmanager
+def scratch_database(server_url: str) -> Iterator[str]:
+    admin = sqlalchemy.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    name = f"refuge_bench_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--postgres",
+        help="also import into a scratch database created (and dropped) on this PostgreSQL "
+        "server, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+    )
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        scenario = generate(args.people, args.seed)
+        files = write_scenario(scenario, Path(tmp) / "lists")
+        lists = list(files.lists)
+        size = sum(path.stat().st_size for path in lists) / 2**20
+        print(
+            f"scenario: {args.people} people, {len(lists)} lists ({size:.0f} MiB), written in "
+            f"{time.perf_counter() - start:.1f} s"
+        )
+        organisations = list(scenario.organisations)
+        again = new_bytes_same_rows(lists, Path(tmp) / "again")
+        results = [("read_list (no storage)", *forked(baseline(lists)))]
+        stores: list[tuple[str, str | None]] = [("sqlite", None)]
+        with contextlib.ExitStack() as stack:
+            if args.postgres:
+                stores.append(("postgresql", stack.enter_context(scratch_database(args.postgres))))
+            for name, url in stores:
+                refuge = wired(Path(tmp) / name, url, organisations)
+                try:
+                    results.append((f"import, {name}", *forked(ours(lists, refuge))))
+                    results.append((f"re-import, {name}", *forked(ours(again, refuge))))
+                finally:
+                    refuge.close()
+
+    base_rate = results[0][1] / results[0][2]
+    print(f"{'':<26}{'rows':>9}{'s':>8}{'rows/s':>9}{'peak MiB':>10}{'x baseline':>12}")
+    for name, rows, elapsed, peak in results:
+        rate = rows / elapsed
+        print(
+            f"{name:<26}{rows:>9}{elapsed:>8.1f}{rate:>9.0f}{peak:>10.0f}{base_rate / rate:>12.2f}"
+        )
+    print("x baseline: how many times longer per row than reading alone")
+
+
+if __name__ == "__main__":
+    main()
