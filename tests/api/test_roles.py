@@ -144,6 +144,17 @@ def test_every_read_of_a_household_by_a_person_is_audited_without_personal_data(
     assert "P7654321" not in str(events)
 
 
+def test_reading_a_whole_case_is_audited_a_partners_coarse_read_is_not(
+    operation: Operation,
+) -> None:
+    number = operation.cases["a1"]
+    operation.staff(Role.PARTNER).get(f"/cases/{number}")
+    operation.staff(Role.VETTING_OFFICER).get(f"/cases/{number}")
+    events = operation.staff(Role.AUDITOR).get("/audit/events", params={"limit": 500}).json()
+    reads = [(e["actor"], e["object_id"]) for e in events if e["action"] == "case.read"]
+    assert reads == [("user:vetting-officer", number)]
+
+
 def test_flight_times_are_hidden_until_the_release_window(operation: Operation) -> None:
     for role in Role:
         staff = operation.staff(role)

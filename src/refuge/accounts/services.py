@@ -513,10 +513,23 @@ def applicant_status(
 
 
 def read_case(
-    uow: AccountsUnitOfWork, principal: Principal, number: str
+    uow: AccountsUnitOfWork, principal: Principal, number: str, *, now: dt.datetime
 ) -> CaseView | CaseStatusView:
+    """A case as the principal may see it. A whole case (its history, with the reasons given,
+    which may speak of people) is part of a person's record: reading one is an audit event."""
     with uow:
-        return case_view(principal, access_case(uow, principal, number))
+        view = case_view(principal, access_case(uow, principal, number))
+        if isinstance(view, CaseView):
+            uow.audit.record(
+                actor=principal.actor,
+                action="case.read",
+                object_kind="case",
+                object_id=number,
+                at=now,
+                details={"role": str(principal.role), "via": str(principal.channel)},
+            )
+            uow.commit()
+    return view
 
 
 def list_cases(

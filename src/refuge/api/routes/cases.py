@@ -66,9 +66,9 @@ def cases(
 
 @router.get("/{number}", response_model=CaseOut | CaseStatusOut)
 def case(
-    number: CaseNumber, principal: Acting, svc: Svc, response: Response
+    number: CaseNumber, principal: Acting, svc: Svc, now: Now, response: Response
 ) -> CaseOut | CaseStatusOut:
-    return _out(read_case(svc.uow(), principal, number), response)
+    return _out(read_case(svc.uow(), principal, number, now=now), response)
 
 
 @router.post("/{number}/transitions", response_model=CaseOut | CaseStatusOut)
