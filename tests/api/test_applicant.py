@@ -102,3 +102,15 @@ def test_only_roles_that_move_cases_issue_secrets(operation: Operation) -> None:
     for role in (Role.AUDITOR, Role.FLIGHT_OPERATIONS, Role.PARTNER):
         answer = operation.staff(role).post(f"/cases/{operation.cases['a1']}/applicant-secret")
         assert answer.status_code == 403, role
+
+
+def test_one_client_trying_many_case_numbers_is_rate_limited(operation: Operation) -> None:
+    client = operation.client()
+    answers = [
+        client.post(
+            "/applicant/status",
+            json={"case_number": f"RF-{n:09d}", "secret": "AAAAA-BBBBB-CCCCC-DDDDD"},
+        ).status_code
+        for n in range(31)
+    ]
+    assert answers == [404] * 30 + [429]

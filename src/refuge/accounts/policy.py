@@ -19,9 +19,13 @@ class AccountPolicy:
     api_token_lifetime: dt.timedelta = dt.timedelta(days=90)
     lockout_after: int = 5  # consecutive failed logins
     lockout_for: dt.timedelta = dt.timedelta(minutes=15)
-    login_limit: int = 10  # attempts per username and per client within the window
+    # Attempts within a window, per username or case number (against guessing one secret) and per
+    # client address (against trying many; higher, since an office or a help desk shares one).
+    login_limit: int = 10
+    login_client_limit: int = 60
     login_window: dt.timedelta = dt.timedelta(minutes=5)
-    applicant_limit: int = 5  # status checks per case number and per client within the window
+    applicant_limit: int = 5
+    applicant_client_limit: int = 30
     applicant_window: dt.timedelta = dt.timedelta(minutes=15)
     # Departure times are shown to everyone with flight access from this long before the window.
     flight_release_before: dt.timedelta = dt.timedelta(hours=3)
@@ -37,8 +41,10 @@ class Guards:
 
     policy: AccountPolicy
     passwords: Passwords = field(init=False)
-    logins: AttemptLimiter = field(init=False)
-    applicants: AttemptLimiter = field(init=False)
+    logins: AttemptLimiter = field(init=False)  # per username
+    login_clients: AttemptLimiter = field(init=False)
+    applicants: AttemptLimiter = field(init=False)  # per case number
+    applicant_clients: AttemptLimiter = field(init=False)
 
     def __post_init__(self) -> None:
         p = self.policy
@@ -48,4 +54,6 @@ class Guards:
             parallelism=p.argon2_parallelism,
         )
         self.logins = AttemptLimiter(p.login_limit, p.login_window)
+        self.login_clients = AttemptLimiter(p.login_client_limit, p.login_window)
         self.applicants = AttemptLimiter(p.applicant_limit, p.applicant_window)
+        self.applicant_clients = AttemptLimiter(p.applicant_client_limit, p.applicant_window)

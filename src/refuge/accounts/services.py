@@ -231,7 +231,8 @@ def login(
     NotAuthenticated, after the same argon2id work; attempts are rate limited per username and
     per client whether the user exists or not.
     """
-    guards.logins.hit([f"user:{username}", f"client:{client}"], now)
+    guards.login_clients.hit([client], now)
+    guards.logins.hit([username], now)
     failure = NotAuthenticated(_LOGIN_FAILED)
     with uow:
         try:
@@ -270,7 +271,7 @@ def login(
             at=now,
         )
         uow.commit()
-    guards.logins.clear(f"user:{username}")
+    guards.logins.clear(username)
     principal = _principal(user, Channel.SESSION, record.id)
     return IssuedSession(token, csrf, record.expires_at, principal)
 
@@ -494,7 +495,8 @@ def applicant_status(
     same NotFound; checks are rate limited per case number and per client either way."""
     # Spaces, dashes, case and look-alike letters do not make a fresh key for the limiter.
     key = "".join(ch for ch in number.upper() if ch.isalnum()).translate(_CONFUSABLE)
-    guards.applicants.hit([f"case:{key}", f"client:{client}"], now)
+    guards.applicant_clients.hit([client], now)
+    guards.applicants.hit([key], now)
     presented = digest(normalise_applicant_secret(secret))
     with uow:
         found = uow.applicant_secrets.find(number)
