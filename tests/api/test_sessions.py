@@ -183,3 +183,17 @@ def test_a_deactivated_user_loses_sessions_and_tokens_and_cannot_log_in(
     assert _login(operation, username, PASSWORD)["status"] == 401
     listed = {u["username"]: u for u in coordinator.get("/users").json()}
     assert listed[username]["active"] is False
+
+
+def test_api_tokens_expire_and_only_their_owner_or_a_coordinator_revokes_them(
+    operation: Operation,
+) -> None:
+    officer = operation.staff(Role.CASE_OFFICER)
+    issued = officer.post("/tokens", json={"name": "sync", "scopes": ["cases:read"]}).json()
+    other = operation.staff(Role.VETTING_OFFICER)
+    assert other.delete(f"/tokens/{issued['id']}").status_code == 404
+    bearer = {"Authorization": f"Bearer {issued['token']}"}
+    machine = operation.client()
+    assert machine.get("/cases", headers=bearer).status_code == 200
+    operation.clock.advance(dt.timedelta(days=91))
+    assert machine.get("/cases", headers=bearer).status_code == 401
