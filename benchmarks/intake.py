@@ -4,8 +4,8 @@ against the pure reading pass over the same files.
 Ours: every list through `refuge.intake.import_list` into a fresh database (SQLite, and a
 scratch PostgreSQL database with --postgres): read, normalised, validated, re-import keys,
 each record sealed under a data key of its own wrapped by the KEK, blind indexes, quarantine,
-audit. Then a re-import of every list with new bytes and the same rows (a blank line added to
-each CSV): every record compared and found unchanged. Baseline, same run, same machine: the
+audit. Then a re-import of every list with new bytes and the same rows: every record compared
+and found unchanged. Baseline, same run, same machine: the
 pure `read_list` pass over the same files, which stores nothing. The ratio is the price of
 storage and protection.
 
@@ -29,6 +29,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import sqlalchemy
+from openpyxl import load_workbook
 
 from refuge.bootstrap import Refuge, initialise
 from refuge.cases.services import add_organisation
@@ -110,17 +111,23 @@ def wired(folder: Path, database_url: str | None, organisations: list[Organisati
 
 
 def new_bytes_same_rows(lists: list[Path], folder: Path) -> list[Path]:
-    """Copies of the lists under the same names; each CSV gets a blank line at its end (a new
-    file to Refuge, the same rows). Workbooks are copied as they are (they import as already
-    imported, which costs a hash)."""
+    """Copies of the lists under the same names, with other bytes and the same rows: a blank
+    line added to each CSV, each workbook saved again by openpyxl."""
     folder.mkdir()
     copies = []
     for path in lists:
         copy = folder / path.name
-        data = path.read_bytes()
-        if path.suffix == ".csv":
-            data += "\r\n".encode("utf-16-le" if data[:2] in (b"\xff\xfe",) else "utf-8")
-        copy.write_bytes(data)
+        if path.suffix == ".xlsx":
+            book = load_workbook(path)
+            book.properties.modified = dt.datetime(2026, 11, 26)  # noqa: DTZ001 - as openpyxl keeps it
+            book.save(copy)
+        else:
+            data = path.read_bytes()
+            utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
+            data += "\r\n".encode(
+                ("utf-16-le" if data[:2] == b"\xff\xfe" else "utf-16-be") if utf16 else "utf-8"
+            )
+            copy.write_bytes(data)
         copies.append(copy)
     return copies
 
