@@ -152,8 +152,17 @@ def test_the_threshold_can_be_raised_or_lowered() -> None:
 
     assert by_site(counts, threshold=10).shown((0, 1)) == "<10"
     assert by_site(counts, threshold=5).shown((0, 1)) == "8"
-    with pytest.raises(InvalidInput):
-        by_site(counts, threshold=0)
+    assert by_site(counts, threshold=3).shown((0, 1)) == "8"
+    for useless in (0, 1, 2):
+        with pytest.raises(InvalidInput):
+            by_site(counts, threshold=useless)
+
+
+def test_a_single_person_is_hidden_everywhere() -> None:
+    table = by_site({("Doha", "AFG"): 1})
+
+    assert {table.shown(cell) for cell in table.counts} == {"<5"}
+    assert_nothing_recoverable(table)
 
 
 def test_zero_is_a_small_count_too() -> None:
@@ -190,7 +199,8 @@ def test_nothing_to_count_gives_a_zero_total() -> None:
 def can_differ(table: ProtectedTable, target: tuple[int, int]) -> bool:
     """Whether some table that fits what was published has another value at `target`."""
     rows, columns = len(table.row_keys), len(table.column_keys)
-    limit = max(table.counts.values()) + 1  # one step beyond the truth is all a cycle needs
+    # Inner cells one step beyond the truth are all a cycle of moves needs.
+    limit = max(v for (i, j), v in table.counts.items() if i < rows and j < columns) + 1
     t = table.threshold
     truth = table.counts
 
@@ -299,4 +309,6 @@ def test_no_suppressed_cell_can_be_worked_out_from_any_table(
         (f"site{i}", f"N{j}"): values[i * columns + j] for i in range(rows) for j in range(columns)
     }
 
-    assert_nothing_recoverable(by_site(counts))
+    threshold = data.draw(st.sampled_from([3, 5]))
+
+    assert_nothing_recoverable(by_site(counts, threshold=threshold))

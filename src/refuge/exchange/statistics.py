@@ -135,8 +135,9 @@ def protect_counts(
     threshold: int = DEFAULT_THRESHOLD,
 ) -> ProtectedTable:
     """Count `records` by `rows` and `columns` and suppress what would disclose small counts."""
-    if threshold < 1:
-        raise InvalidInput("statistics threshold must be at least 1")
+    if threshold < 3:
+        # A listed row holds somebody, so "<2" on its total would say exactly one.
+        raise InvalidInput("statistics threshold must be at least 3")
     if not rows or columns in rows or len(set(rows)) != len(rows):
         raise InvalidInput("statistics: row dimensions must be distinct and exclude the column one")
     tallies: dict[tuple[tuple[str, ...], str], int] = {}
