@@ -158,6 +158,13 @@ def test_the_threshold_can_be_raised_or_lowered() -> None:
             by_site(counts, threshold=useless)
 
 
+def test_a_table_whose_very_shape_discloses_a_count_is_refused() -> None:
+    # One person of each of two nationalities at one site, threshold 3: each listed column holds
+    # somebody and the site fewer than 3, so each column holds exactly one, whatever is hidden.
+    with pytest.raises(InvalidInput, match="too small"):
+        by_site({("Doha", "AFG"): 1, ("Doha", "USA"): 1}, threshold=3)
+
+
 def test_a_single_person_is_hidden_everywhere() -> None:
     table = by_site({("Doha", "AFG"): 1})
 
