@@ -134,7 +134,12 @@ def protect_counts(
     columns: Dimension = Dimension.NATIONALITY,
     threshold: int = DEFAULT_THRESHOLD,
 ) -> ProtectedTable:
-    """Count `records` by `rows` and `columns` and suppress what would disclose small counts."""
+    """Count `records` by `rows` and `columns` and suppress what would disclose small counts.
+
+    Raises InvalidInput for a threshold below 3, and for a table whose shape alone gives a count
+    away however much is suppressed (one site, two nationalities of one person each, threshold
+    3: each listed nationality holds somebody, and the site fewer than 3).
+    """
     if threshold < 3:
         # A listed row holds somebody, so "<2" on its total would say exactly one.
         raise InvalidInput("statistics threshold must be at least 3")
