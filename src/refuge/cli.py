@@ -262,7 +262,7 @@ def _profiles_for(
     return None, profiles, notes
 
 
-_PROGRESS_FROM_BYTES = 2 * 1024 * 1024
+_PROGRESS_FROM_BYTES = 1024 * 1024
 
 
 @contextmanager
