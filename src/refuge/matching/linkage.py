@@ -12,7 +12,9 @@ Spark's local directory, is a temporary directory removed when the run ends.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,6 +23,7 @@ from typing import Any, Literal
 
 from refuge.domain import InvalidInput
 from refuge.matching.clustering import connected_components, household_clusters
+from refuge.matching.comparison import key_similarity
 from refuge.matching.records import LinkRecord, linkage_rows
 
 __all__ = [
@@ -37,6 +40,10 @@ __all__ = [
 Engine = Literal["duckdb", "spark"]
 ENGINES: tuple[Engine, ...] = ("duckdb", "spark")
 DEFAULT_THRESHOLD = 0.9
+# The name comparison of refuge.matching.comparison.key_similarity (word alignment, consonant
+# skeletons across scripts), registered as a SQL function on each engine.
+NAME_SIMILARITY = "refuge_name_similarity"
+_GUARD = 0.8
 DEFAULT_REVIEW_BAND = (0.5, 0.9)
 
 _COLUMNS: tuple[tuple[str, str], ...] = (
@@ -119,20 +126,27 @@ def _name_comparison() -> Any:
             cll.ExactMatchLevel("name_full_sorted").configure(
                 label_for_charts="same name words, other order"
             ),
-            cll.Or(
-                cll.JaroWinklerLevel("name_full", 0.92),
-                cll.JaroWinklerLevel("name_full_sorted", 0.92),
-            ).configure(label_for_charts="name very close"),
-            cll.And(
-                cll.JaroWinklerLevel("name_given", 0.9), cll.JaroWinklerLevel("name_family", 0.9)
-            ).configure(label_for_charts="given and family names close"),
-            cll.Or(
-                cll.JaroWinklerLevel("name_full", 0.8),
-                cll.JaroWinklerLevel("name_full_sorted", 0.8),
-            ).configure(label_for_charts="name close"),
+            _similar(0.92, "names very alike"),
+            _similar(0.85, "names alike"),
+            _similar(0.7, "names somewhat alike"),
             cll.ElseLevel(),
         ],
     )
+
+
+def _similar(at_least: float, label: str) -> Any:
+    """Names at least this alike. Jaro-Winkler on the keys in either word order goes first, as
+    a cheap guard: the Python function only runs on pairs that pass it, not on the millions of
+    random pairs drawn to estimate u."""
+    import splink.comparison_level_library as cll
+
+    return cll.And(
+        cll.Or(
+            cll.JaroWinklerLevel("name_full", _GUARD),
+            cll.JaroWinklerLevel("name_full_sorted", _GUARD),
+        ),
+        cll.CustomLevel(f"{NAME_SIMILARITY}(name_full_l, name_full_r) >= {at_least}"),
+    ).configure(label_for_charts=label)
 
 
 def _date_comparison() -> Any:
@@ -226,6 +240,8 @@ def _settings() -> Any:
         blocking_rules_to_generate_predictions=[
             _apart("name_block", "dob_year"),
             _apart("given_block", "dob_year"),
+            _apart("family_block", "dob_year"),
+            _apart("dob_full"),
             _apart("name_block"),
             _apart("passport"),
             _apart("tazkira"),
@@ -233,6 +249,8 @@ def _settings() -> Any:
         ],
         # Gamma values (which level each pair reached) come only with the matching columns.
         retain_matching_columns=True,
+        # The match weight of each comparison, for what agreed and disagreed in review.
+        retain_intermediate_calculation_columns=True,
     )
 
 
@@ -250,6 +268,13 @@ def _database(engine: Engine, *, partitions: int) -> Iterator[Any]:
             from splink import DuckDBAPI
 
             connection = duckdb.connect(":memory:", config={"temp_directory": scratch})
+            connection.create_function(
+                NAME_SIMILARITY,
+                _similarity,
+                [duckdb.sqltype("VARCHAR"), duckdb.sqltype("VARCHAR")],
+                duckdb.sqltype("DOUBLE"),
+                side_effects=False,
+            )
             try:
                 yield DuckDBAPI(connection=connection)
             finally:
@@ -267,6 +292,8 @@ def _database(engine: Engine, *, partitions: int) -> Iterator[Any]:
                 .config("spark.local.dir", scratch)
                 .config("spark.sql.warehouse.dir", f"{scratch}/warehouse")
                 .config("spark.ui.enabled", "false")
+                # Python workers run the name similarity function: this interpreter has Refuge.
+                .config("spark.pyspark.python", sys.executable)
                 .config("spark.ui.showConsoleProgress", "false")
                 # Splink's string similarity functions (Jaro-Winkler) for Spark SQL.
                 .config("spark.jars", similarity_jar_location())
@@ -276,6 +303,9 @@ def _database(engine: Engine, *, partitions: int) -> Iterator[Any]:
                 .getOrCreate()
             )
             session.sparkContext.setLogLevel("ERROR")
+            from pyspark.sql.types import DoubleType
+
+            session.udf.register(NAME_SIMILARITY, _spark_similarity, DoubleType())
             session.sparkContext.setCheckpointDir(f"{scratch}/checkpoints")
             try:
                 # splink's SparkAPI is untyped.
@@ -298,6 +328,16 @@ def _table(rows: list[dict[str, Any]]) -> Any:
     types = {"string": pa.string(), "int64": pa.int64(), "list<string>": pa.list_(pa.string())}
     schema = pa.schema([(name, types[kind]) for name, kind in _COLUMNS])
     return pa.Table.from_pylist(rows, schema=schema)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _similarity(a: str, b: str) -> float:
+    # Each name level asks again about the same pair; the cache answers the repeats.
+    return key_similarity(a, b)
+
+
+def _spark_similarity(a: str | None, b: str | None) -> float | None:
+    return None if a is None or b is None else _similarity(a, b)
 
 
 def _register(db_api: Any, engine: Engine, table: Any) -> Any:
@@ -329,7 +369,9 @@ def link_records(
     if not 0.0 < low <= high <= 1.0 or not 0.0 < threshold <= 1.0:
         raise InvalidInput("threshold and review band must lie in (0, 1], low <= high")
     started = time.perf_counter()
-    rows = linkage_rows(records)
+    # In record id order, so that the seeded sampling draws the same pairs whatever order the
+    # records came in.
+    rows = sorted(linkage_rows(records), key=lambda row: str(row["unique_id"]))
     ids = [str(row["unique_id"]) for row in rows]
     if len(set(ids)) != len(ids):
         raise InvalidInput("record ids must be unique")
@@ -381,7 +423,6 @@ def link_records(
 
 def _train(linker: Any, *, seed: int, max_u_pairs: float) -> None:
     from splink import block_on
-
     from splink.internals.exceptions import EMTrainingException
 
     training = linker.training
@@ -426,7 +467,7 @@ def _scored_pair(row: dict[str, Any], model: dict[str, Any]) -> ScoredPair:
         name = comparison["output_column_name"]
         gamma = int(row[f"gamma_{name}"])
         level = _level(comparison["comparison_levels"], gamma)
-        factor = 2.0 ** float(row.get(f"mw_{name}", 0.0))
+        factor = 2.0 ** float(row[f"mw_{name}"])
         if level.get("is_null_level"):
             verdict: Literal["agrees", "disagrees", "missing"] = "missing"
         else:
