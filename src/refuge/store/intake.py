@@ -199,6 +199,12 @@ class SqlIntakeRepository:
         material = json.dumps([list(pair) for pair in values], ensure_ascii=False).encode()
         return hmac.new(self._digest_key, material, hashlib.sha256).hexdigest()
 
+    def _insert(self, model: type[Base], rows: list[dict[str, Any]]) -> None:
+        # One executemany per call (psycopg pipelines it on PostgreSQL; measured quicker there
+        # than multi-row VALUES statements).
+        if rows:
+            self._work.session.execute(insert(_table(model)), rows)
+
     # -- files ---------------------------------------------------------------------------------
 
     def find_file(self, organisation: str, content_hash: str) -> ImportedFile | None:
@@ -279,9 +285,8 @@ class SqlIntakeRepository:
         for row in rows:
             row["created_at"] = stamp
         with translating(f"storing the records of file {file.file}"):
-            self._work.session.execute(insert(_table(IntakeRecordRow)), rows)
-            if identifiers:
-                self._work.session.execute(insert(_table(IntakeIdentifierRow)), identifiers)
+            self._insert(IntakeRecordRow, rows)
+            self._insert(IntakeIdentifierRow, identifiers)
 
     def replace_records(self, file: ImportedFile, writes: Sequence[RecordWrite]) -> None:
         if not writes:
@@ -297,8 +302,7 @@ class SqlIntakeRepository:
             for row in rows:
                 del row["organisation"]
             work.session.execute(update(IntakeRecordRow), rows)
-            if identifiers:
-                work.session.execute(insert(_table(IntakeIdentifierRow)), identifiers)
+            self._insert(IntakeIdentifierRow, identifiers)
 
     def mark_seen(self, file: ImportedFile, seen: Sequence[tuple[uuid.UUID, Provenance]]) -> None:
         if not seen:
@@ -469,7 +473,7 @@ class SqlIntakeRepository:
                 }
             )
         with translating(f"quarantining rows of file {file.file}"):
-            self._work.session.execute(insert(_table(IntakeQuarantineRow)), rows)
+            self._insert(IntakeQuarantineRow, rows)
 
     def corrections_for(
         self, organisation: str, digests: Sequence[str]
