@@ -314,6 +314,35 @@ def quarantine_list(
     _out.print(f"{len(entries)} quarantined row(s)" + ("" if all_ else " open"))
 
 
+@quarantine_app.command("show")
+def quarantine_show(
+    entry: Annotated[str, typer.Argument(help="The quarantined row's id (from `list`).")],
+) -> None:
+    """One quarantined row with its original values, to correct it (the viewing is audited)."""
+    from refuge.intake import show_quarantined
+
+    entry_id = _entry_id(entry)
+    refuge = bootstrap()
+    try:
+        row = show_quarantined(refuge.uow(), entry_id, actor=_ACTOR, now=_now())
+    finally:
+        refuge.close()
+    _say(f"{row.provenance.where()} [{row.entry.status}]")
+    for label, value in row.values:
+        _say(f"  {label}: {value}")
+    for field, value in row.corrections.items():
+        _say(f"  corrected {field}: {value}")
+    for problem in row.entry.problems:
+        _say(f"  field {problem.field}: {problem.severity}: {problem.problem}")
+
+
+def _entry_id(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise typer.BadParameter("not a quarantined row id") from None
+
+
 @quarantine_app.command("correct")
 def quarantine_correct(
     entry: Annotated[str, typer.Argument(help="The quarantined row's id (from `list`).")],
@@ -325,10 +354,7 @@ def quarantine_correct(
     """Correct one field of a quarantined row; it is checked again and, if now valid, accepted."""
     from refuge.intake import correct_quarantined
 
-    try:
-        entry_id = uuid.UUID(entry)
-    except ValueError:
-        raise typer.BadParameter("not a quarantined row id") from None
+    entry_id = _entry_id(entry)
     refuge = bootstrap()
     try:
         done = correct_quarantined(refuge.uow(), entry_id, {field: value}, actor=_ACTOR, now=_now())

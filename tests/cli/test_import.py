@@ -128,6 +128,11 @@ def test_quarantine_is_listed_without_values_and_corrected_from_the_prompt(
     assert "Zarghona" not in listed.stdout
     entry = line.split()[0]
 
+    shown = refuge("quarantine", "show", entry, data_dir=data_dir)
+    assert shown.returncode == 0, shown.stdout
+    assert "file staff.csv, row 3 [open]" in shown.stdout
+    assert "Date of birth: 31/02/1985" in shown.stdout
+
     fixed = refuge(
         "quarantine", "correct", entry, "date_of_birth", data_dir=data_dir, stdin="28/02/1985\n"
     )

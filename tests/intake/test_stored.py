@@ -27,6 +27,7 @@ from refuge.intake import (
     import_list,
     list_quarantine,
     read_list,
+    show_quarantined,
     shred_imported_file,
 )
 from refuge.scenario import ScenarioFiles, generate, write_scenario
@@ -286,6 +287,10 @@ def test_a_quarantined_row_is_listed_corrected_field_by_field_and_accepted(
     listed = repr(entry)
     assert [value for value in ZARGHONA[1:4] if value in listed] == []
 
+    opened = show_quarantined(uow_factory(), entry.id, actor="officer", now=NOW)
+    assert dict(opened.values)["Date of birth"] == "31/02/1985"
+    assert dict(opened.values)["Given name"] == "Zarghona"
+
     half = correct_quarantined(
         uow_factory(), entry.id, {"date_of_birth": "28/02/1985"}, actor="test", now=NOW
     )
@@ -308,8 +313,10 @@ def test_a_quarantined_row_is_listed_corrected_field_by_field_and_accepted(
     assert record.record.phones == ()
     assert (record.record.provenance.file, record.record.provenance.row) == ("list.csv", 3)
     with uow_factory() as uow:
-        details = [e.details for e in uow.audit.events() if e.action.startswith("intake.quar")]
-    assert details[-1] == {"fields": "phone", "accepted": True, "errors": 0}
+        events = [e for e in uow.audit.events() if e.action.startswith("intake.quarantine")]
+    assert [e.action.rsplit(".", 1)[1] for e in events] == ["view", "correct", "correct"]
+    assert events[0].actor == "officer"
+    assert events[-1].details == {"fields": "phone", "accepted": True, "errors": 0}
 
 
 def test_a_correction_is_applied_again_when_the_same_wrong_row_comes_back(

@@ -16,6 +16,7 @@ from refuge.intake.imports import (
     correct_quarantined,
     import_list,
     list_quarantine,
+    show_quarantined,
     shred_imported_file,
 )
 from refuge.intake.keys import Change, RecordKey, RecordKeys
@@ -161,5 +162,6 @@ __all__ = [
     "read_rows",
     "save_profile",
     "shared_profiles",
+    "show_quarantined",
     "shred_imported_file",
 ]

@@ -27,6 +27,7 @@ from refuge.intake.ports import (
     IntakeUnitOfWork,
     KnownRecord,
     Origin,
+    QuarantinedRow,
     QuarantineEntry,
     QuarantineStatus,
     QuarantineWrite,
@@ -46,6 +47,7 @@ __all__ = [
     "correct_quarantined",
     "import_list",
     "list_quarantine",
+    "show_quarantined",
     "shred_imported_file",
 ]
 
@@ -329,6 +331,24 @@ def list_quarantine(
         if organisation is not None:
             uow.organisations.get(organisation)
         return uow.intake.quarantined(organisation, open_only=open_only)
+
+
+def show_quarantined(
+    uow: IntakeUnitOfWork, entry_id: uuid.UUID, *, actor: str, now: dt.datetime
+) -> QuarantinedRow:
+    """A quarantined row with its original values and corrections, for whoever corrects it.
+    Personal data leaves the database here, so the viewing is audited (who, which row)."""
+    with uow:
+        row = uow.intake.open_quarantined(entry_id)
+        uow.audit.record(
+            actor=actor,
+            action="intake.quarantine.view",
+            object_kind="intake_quarantine",
+            object_id=str(entry_id),
+            at=now,
+        )
+        uow.commit()
+    return row
 
 
 def correct_quarantined(
