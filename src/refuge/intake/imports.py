@@ -10,6 +10,7 @@ open quarantine of its earlier versions is closed. Audit events carry counts, ne
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import uuid
@@ -185,16 +186,8 @@ def import_list(
             "blank": report.blank,
             **outcome.counts,
         }
-        file = ImportedFile(
-            file.id,
-            file.organisation,
-            file.list_name,
-            file.file,
-            file.content_hash,
-            file.imported_at,
-            file.actor,
-            tuple(mapping_to_data(m) for m in run.mappings.values()),
-            counts,
+        file = dataclasses.replace(
+            file, mappings=tuple(mapping_to_data(m) for m in run.mappings.values()), counts=counts
         )
         uow.intake.finish_file(file.id, counts, file.mappings)
         outcome.file = file
