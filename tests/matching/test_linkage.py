@@ -237,6 +237,8 @@ def _spark_available() -> bool:
 
 
 @pytest.mark.slow
+# PySpark warns that it does not fully support pandas 3; Refuge hands it Arrow tables.
+@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
 @pytest.mark.skipif(
     os.environ.get("REFUGE_TEST_SPARK") != "1" or not _spark_available(),
     reason="Spark in local mode takes about two minutes even on a small operation; set "

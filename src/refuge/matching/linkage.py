@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -286,14 +287,15 @@ def _database(engine: Engine, *, partitions: int) -> Iterator[Any]:
                 from splink.backends.spark import similarity_jar_location
             except ImportError as exc:  # pragma: no cover - pyspark is a dependency
                 raise InvalidInput("the spark engine needs pyspark installed") from exc
+            # Python workers run the name similarity function, so they must be this
+            # interpreter, which has Refuge; PySpark reads the choice from this variable only.
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
             session = (
                 SparkSession.builder.master(f"local[{partitions}]")
                 .appName("refuge-match")
                 .config("spark.local.dir", scratch)
                 .config("spark.sql.warehouse.dir", f"{scratch}/warehouse")
                 .config("spark.ui.enabled", "false")
-                # Python workers run the name similarity function: this interpreter has Refuge.
-                .config("spark.pyspark.python", sys.executable)
                 .config("spark.ui.showConsoleProgress", "false")
                 # Splink's string similarity functions (Jaro-Winkler) for Spark SQL.
                 .config("spark.jars", similarity_jar_location())
@@ -451,14 +453,14 @@ def _train(linker: Any, *, seed: int, max_u_pairs: float) -> None:
 def _read_predictions(
     linker: Any, predictions: Any, floor: float
 ) -> tuple[int, list[dict[str, Any]]]:
+    """How many pairs were scored, and those at or above `floor`, as plain records (no pandas,
+    which PySpark does not fully support in version 3)."""
     table = predictions.physical_name
-    counted = linker.misc.query_sql(f"select count(*) as n from {table}", output_type="pandas")  # noqa: S608 - splink's own table name
+    counted = linker.misc.query_sql(f"select count(*) as n from {table}").as_record_list()  # noqa: S608 - splink's own table name
     scored = linker.misc.query_sql(
-        f"select * from {table} where match_probability >= {floor:.12f}",  # noqa: S608 - a float we format
-        output_type="pandas",
-    )
-    records: list[dict[str, Any]] = scored.to_dict(orient="records")
-    return int(counted["n"].iloc[0]), records
+        f"select * from {table} where match_probability >= {floor:.12f}"  # noqa: S608 - a float we format
+    ).as_record_list()
+    return int(counted[0]["n"]), list(scored)
 
 
 def _scored_pair(row: dict[str, Any], model: dict[str, Any]) -> ScoredPair:
