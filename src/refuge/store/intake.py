@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, cast
 
+from psycopg import sql
 from sqlalchemy import (
     JSON,
     ForeignKey,
@@ -38,6 +39,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Mapped, aliased, mapped_column
@@ -200,10 +202,30 @@ class SqlIntakeRepository:
         return hmac.new(self._digest_key, material, hashlib.sha256).hexdigest()
 
     def _insert(self, model: type[Base], rows: list[dict[str, Any]]) -> None:
-        # One executemany per call (psycopg pipelines it on PostgreSQL; measured quicker there
-        # than multi-row VALUES statements).
-        if rows:
+        if not rows:
+            return
+        if self._work.dialect == "postgresql":
+            self._copy(_table(model).name, rows)
+        else:
             self._work.session.execute(insert(_table(model)), rows)
+
+    def _copy(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """PostgreSQL: COPY the rows in, in this transaction; several times quicker than an
+        INSERT per row, which is what a long list costs otherwise."""
+        columns = list(rows[0])
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        connection = self._work.session.connection().connection.driver_connection
+        if connection is None:  # typed optional; a connection in a transaction always has one
+            raise RuntimeError("no database connection in this unit of work")
+        with (
+            translating(f"writing {table}"),
+            connection.cursor() as cursor,
+            cursor.copy(statement) as copy,
+        ):
+            for row in rows:
+                copy.write_row([_copyable(row[column]) for column in columns])
 
     # -- files ---------------------------------------------------------------------------------
 
@@ -317,8 +339,32 @@ class SqlIntakeRepository:
             }
             for record_id, provenance in seen
         ]
+        if self._work.dialect == "postgresql":
+            self._seen_by_copy(file, rows)
+            return
         with translating(f"noting the unchanged records of file {file.file}"):
             self._work.session.execute(update(IntakeRecordRow), rows)
+
+    def _seen_by_copy(self, file: ImportedFile, rows: list[dict[str, Any]]) -> None:
+        # One UPDATE joined to the places COPYed into a scratch table, instead of one per row.
+        session = self._work.session
+        with translating(f"noting the unchanged records of file {file.file}"):
+            session.execute(
+                text(
+                    "CREATE TEMPORARY TABLE IF NOT EXISTS intake_seen "
+                    "(id uuid PRIMARY KEY, sheet varchar(255), row integer) ON COMMIT DROP"
+                )
+            )
+            session.execute(text("TRUNCATE intake_seen"))
+        self._copy("intake_seen", [{k: r[k] for k in ("id", "sheet", "row")} for r in rows])
+        with translating(f"noting the unchanged records of file {file.file}"):
+            session.execute(
+                text(
+                    "UPDATE intake_records AS r SET file_id = :file_id, list_name = :list_name, "
+                    "sheet = s.sheet, row = s.row FROM intake_seen AS s WHERE r.id = s.id"
+                ),
+                {"file_id": file.id, "list_name": file.list_name},
+            )
 
     def withdraw_unseen(self, file: ImportedFile, at: dt.datetime) -> int:
         return self._work.change(
@@ -645,6 +691,11 @@ class SqlIntakeRepository:
         if organisation is not None:
             query = query.where(IntakeRecordRow.organisation == organisation)
         return self._work.session.scalar(query) or 0
+
+
+def _copyable(value: object) -> object:
+    # COPY takes JSON columns as their text; everything else psycopg adapts as it is.
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
 
 
 def _table(model: type[Base]) -> Table:
