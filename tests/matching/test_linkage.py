@@ -256,3 +256,11 @@ def test_spark_finds_the_same_persons_and_households_as_duckdb(tmp_path: Path) -
         (p.left, p.right) for p in on_duckdb.review
     ]
     assert score_clusters(on_spark.persons, small.person).f1 >= 0.95
+
+
+def test_one_record_is_one_person_and_one_household() -> None:
+    record = LinkRecord("a", "org", PersonName("Ahmad", "Rahimi"), household_reference="H1")
+    linkage = link_records([record])
+    assert linkage.persons == (("a",),)
+    assert linkage.households == (("a",),)
+    assert linkage.pairs_compared == 0

@@ -41,11 +41,11 @@ __all__ = [
 Engine = Literal["duckdb", "spark"]
 ENGINES: tuple[Engine, ...] = ("duckdb", "spark")
 DEFAULT_THRESHOLD = 0.9
+DEFAULT_REVIEW_BAND = (0.5, 0.9)
 # The name comparison of refuge.matching.comparison.key_similarity (word alignment, consonant
 # skeletons across scripts), registered as a SQL function on each engine.
 NAME_SIMILARITY = "refuge_name_similarity"
 _GUARD = 0.8
-DEFAULT_REVIEW_BAND = (0.5, 0.9)
 
 _COLUMNS: tuple[tuple[str, str], ...] = (
     ("unique_id", "string"),
@@ -255,10 +255,6 @@ def _settings() -> Any:
     )
 
 
-def _rescale(seconds: float) -> float:
-    return round(seconds, 3)
-
-
 @contextlib.contextmanager
 def _database(engine: Engine, *, partitions: int) -> Iterator[Any]:
     """A splink database API over a store that lives in memory, with a temporary directory
@@ -379,10 +375,9 @@ def link_records(
         raise InvalidInput("record ids must be unique")
     households = {str(row["unique_id"]): _str_or_none(row["household"]) for row in rows}
     if len(rows) < 2:
-        return Linkage(
-            engine, threshold, review_band, len(rows), 0, tuple((i,) for i in sorted(ids)),
-            tuple((i,) for i in sorted(ids)), (), (), _rescale(time.perf_counter() - started),
-        )  # fmt: skip
+        alone = tuple((i,) for i in ids)
+        seconds = round(time.perf_counter() - started, 3)
+        return Linkage(engine, threshold, review_band, len(rows), 0, alone, alone, (), (), seconds)
     from splink import Linker
 
     table = _table([dict(row) for row in rows])
@@ -394,7 +389,7 @@ def link_records(
         pairs_compared, scored = _read_predictions(linker, predictions, floor)
         model = linker.misc.save_model_to_json()
     links = tuple(
-        (str(row["unique_id_l"]), str(row["unique_id_r"]), float(row["match_probability"]))
+        (*_ordered(row), float(row["match_probability"]))
         for row in scored
         if float(row["match_probability"]) >= threshold
     )
@@ -419,7 +414,7 @@ def link_records(
         households=household_clusters(persons, households, min_shared=min_shared_household_members),
         links=tuple(sorted(links)),
         review=review,
-        seconds=_rescale(time.perf_counter() - started),
+        seconds=round(time.perf_counter() - started, 3),
     )
 
 
@@ -475,7 +470,7 @@ def _scored_pair(row: dict[str, Any], model: dict[str, Any]) -> ScoredPair:
         else:
             verdict = "agrees" if factor > 1.0 else "disagrees"
         fields.append(FieldVerdict(name, str(level.get("label_for_charts", "")), verdict, factor))
-    left, right = sorted((str(row["unique_id_l"]), str(row["unique_id_r"])))
+    left, right = _ordered(row)
     return ScoredPair(left, right, float(row["match_probability"]), tuple(fields))
 
 
@@ -486,6 +481,11 @@ def _level(levels: Sequence[dict[str, Any]], gamma: int) -> dict[str, Any]:
         return next(level for level in levels if level.get("is_null_level"))
     ordinary = [level for level in levels if not level.get("is_null_level")]
     return ordinary[len(ordinary) - 1 - gamma]
+
+
+def _ordered(row: dict[str, Any]) -> tuple[str, str]:
+    left, right = str(row["unique_id_l"]), str(row["unique_id_r"])
+    return (left, right) if left <= right else (right, left)
 
 
 def _str_or_none(value: object) -> str | None:
