@@ -228,6 +228,10 @@ class _Storing:
         # were: a row repeated in a list is kept as a record of its own, under its occurrence.
         self._met: set[int] = set()
         self._repeats: dict[str, int] = {}
+        # An organisation's first list: identities are unique within a file, so none can be
+        # known, and looking them up in a table growing inside this transaction (its planner
+        # statistics still those of an empty table) would cost more with every batch.
+        self._first_list = not uow.intake.has_records(file.organisation)
 
     def _identity(self, identity: str) -> str:
         short = int(identity[:16], 16)
@@ -266,7 +270,11 @@ class _Storing:
             keyed.append(
                 RecordWrite(uuid.uuid4(), self._identity(key.identity), key, record, origin)
             )
-        known = repo.known(self.file.organisation, [w.identity for w in keyed])
+        known: Mapping[str, KnownRecord] = (
+            {}
+            if self._first_list
+            else repo.known(self.file.organisation, [w.identity for w in keyed])
+        )
         new: list[RecordWrite] = []
         changed: list[RecordWrite] = []
         seen = []

@@ -153,6 +153,9 @@ class IntakeRepository(Protocol):
 
     def files(self, organisation: str | None = None) -> list[ImportedFile]: ...
 
+    def has_records(self, organisation: str) -> bool:
+        """Whether any record of `organisation` is stored (withdrawn and shredded ones too)."""
+
     def known(self, organisation: str, identities: Sequence[str]) -> Mapping[str, KnownRecord]:
         """The stored records of `organisation` among these identities."""
 

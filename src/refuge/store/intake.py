@@ -277,6 +277,10 @@ class SqlIntakeRepository:
 
     # -- records -------------------------------------------------------------------------------
 
+    def has_records(self, organisation: str) -> bool:
+        query = select(IntakeRecordRow.id).where(IntakeRecordRow.organisation == organisation)
+        return self._work.session.scalars(query.limit(1)).first() is not None
+
     def known(self, organisation: str, identities: Sequence[str]) -> Mapping[str, KnownRecord]:
         found: dict[str, KnownRecord] = {}
         session = self._work.session
