@@ -241,7 +241,7 @@ def _spark_available() -> bool:
 @pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
 @pytest.mark.skipif(
     os.environ.get("REFUGE_TEST_SPARK") != "1" or not _spark_available(),
-    reason="Spark in local mode takes about two minutes even on a small operation; set "
+    reason="Spark in local mode takes about a minute even on a small operation; set "
     "REFUGE_TEST_SPARK=1 (with pyspark and a Java runtime) to run it",
 )
 def test_spark_finds_the_same_persons_and_households_as_duckdb(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -255,8 +255,31 @@ def _settings() -> Any:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Database:
+    api: Any
+    serial: Callable[[], contextlib.AbstractContextManager[None]]
+
+
 @contextlib.contextmanager
-def _database(engine: Engine, *, partitions: int) -> Iterator[Any]:
+def _nothing() -> Iterator[None]:
+    yield
+
+
+@contextlib.contextmanager
+def _one_duckdb_thread(connection: Any) -> Iterator[None]:
+    """DuckDB's seeded sampling repeats only on one thread (and sums in a fixed order only on
+    one); training runs so, prediction on all."""
+    (threads,) = connection.execute("select current_setting('threads')").fetchone()
+    connection.execute("set threads = 1")
+    try:
+        yield
+    finally:
+        connection.execute(f"set threads = {int(threads)}")
+
+
+@contextlib.contextmanager
+def _database(engine: Engine, *, partitions: int) -> Iterator[_Database]:
     """A splink database API over a store that lives in memory, with a temporary directory
     for anything the engine spills, removed on the way out."""
     with tempfile.TemporaryDirectory(prefix="refuge-match-") as scratch:
@@ -273,7 +296,10 @@ def _database(engine: Engine, *, partitions: int) -> Iterator[Any]:
                 side_effects=False,
             )
             try:
-                yield DuckDBAPI(connection=connection)
+                yield _Database(
+                    DuckDBAPI(connection=connection),
+                    functools.partial(_one_duckdb_thread, connection),
+                )
             finally:
                 connection.close()
         elif engine == "spark":
@@ -307,11 +333,12 @@ def _database(engine: Engine, *, partitions: int) -> Iterator[Any]:
             session.sparkContext.setCheckpointDir(f"{scratch}/checkpoints")
             try:
                 # splink's SparkAPI is untyped.
-                yield SparkAPI(  # type: ignore[no-untyped-call]
+                api = SparkAPI(  # type: ignore[no-untyped-call]
                     spark_session=session,
                     break_lineage_method="persist",
                     num_partitions_on_repartition=partitions,
                 )
+                yield _Database(api, _nothing)
             finally:
                 session.catalog.clearCache()
                 session.stop()
@@ -382,9 +409,12 @@ def link_records(
 
     table = _table([dict(row) for row in rows])
     floor = min(low, threshold)
-    with _database(engine, partitions=partitions) as db_api:
-        linker = Linker(_register(db_api, engine, table), _settings(), log_level=logging.ERROR)
-        _train(linker, seed=seed, max_u_pairs=max_u_pairs)
+    with _database(engine, partitions=partitions) as database:
+        linker = Linker(
+            _register(database.api, engine, table), _settings(), log_level=logging.ERROR
+        )
+        with database.serial():
+            _train(linker, seed=seed, max_u_pairs=max_u_pairs)
         predictions = linker.inference.predict(warning_mode="never")
         pairs_compared, scored = _read_predictions(linker, predictions, floor)
         model = linker.misc.save_model_to_json()
