@@ -24,12 +24,10 @@ import multiprocessing
 import resource
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-import sqlalchemy
 from openpyxl import load_workbook
 
 from refuge.bootstrap import Refuge, initialise
@@ -38,6 +36,7 @@ from refuge.config import Settings
 from refuge.domain import Organisation
 from refuge.intake import import_list, read_list
 from refuge.scenario import generate, write_scenario
+from support import scratch_database
 
 NOW = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
 Measure = Callable[[], int]  # returns the rows it handled
@@ -131,20 +130,6 @@ def new_bytes_same_rows(lists: list[Path], folder: Path) -> list[Path]:
             copy.write_bytes(data)
         copies.append(copy)
     return copies
-
-
-@contextlib.contextmanager
-def scratch_database(server_url: str) -> Iterator[str]:
-    admin = sqlalchemy.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    name = f"refuge_bench_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def main() -> None:

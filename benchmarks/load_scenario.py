@@ -11,22 +11,18 @@ loader could do. The ratio is the price of protection and bookkeeping.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import resource
 import sqlite3
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
-
-import sqlalchemy
 
 from refuge.bootstrap import initialise
 from refuge.config import Settings
 from refuge.demo import load_scenario
 from refuge.scenario import HouseholdTruth, Scenario, generate
+from support import scratch_database
 
 
 def baseline(truths: list[HouseholdTruth], path: Path) -> float:
@@ -66,20 +62,6 @@ def ours(
     elapsed = time.perf_counter() - start
     refuge.close()
     return elapsed, _peak_rss_mib() - rss_before
-
-
-@contextlib.contextmanager
-def scratch_database(server_url: str) -> Iterator[str]:
-    admin = sqlalchemy.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    name = f"refuge_bench_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _peak_rss_mib() -> float:
