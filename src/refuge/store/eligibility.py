@@ -1,0 +1,236 @@
+"""Eligibility in the store: each case's screening facts (sealed under its household's data key),
+its current and previous decision, and the quota counters that approvals draw on.
+
+A quota is taken with one conditional UPDATE per counter (`used = used + n WHERE used + n <=
+limit`): the database row lock serialises concurrent writers, and a take that would pass the
+limit touches no row, so no interleaving of transactions can exceed a quota.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from refuge.domain import NotFound, Stage
+from refuge.store.models import Base, CaseRow
+from refuge.store.work import Work, chunks, translating
+
+__all__ = [
+    "CaseDecisionRow",
+    "CaseFactsRow",
+    "QuotaRow",
+    "ScreenableCase",
+    "SqlEligibilityRepository",
+    "StoredDecision",
+]
+
+
+class CaseFactsRow(Base):
+    __tablename__ = "case_facts"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    facts_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    # Goes up by one at every recording; a decision notes the revision it saw, so re-screening
+    # "only changed" needs no digest of the facts (which would leak them to guessing).
+    revision: Mapped[int] = mapped_column(Integer)
+    recorded_at: Mapped[dt.datetime] = mapped_column()
+
+
+class CaseDecisionRow(Base):
+    __tablename__ = "case_decisions"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    program: Mapped[str] = mapped_column(String(64))
+    program_version: Mapped[str] = mapped_column(String(32))
+    program_digest: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(20), index=True)
+    facts_revision: Mapped[int] = mapped_column(Integer)
+    screened_at: Mapped[dt.datetime] = mapped_column()
+    # Decision.as_record(): case number, rule ids, rule texts and fact names; no personal data.
+    record: Mapped[dict[str, Any]] = mapped_column()
+    previous: Mapped[dict[str, Any] | None] = mapped_column()
+
+
+class QuotaRow(Base):
+    __tablename__ = "quotas"
+    # The last guard: even a writer that bypassed `take` cannot store a quota over its limit.
+    __table_args__ = (CheckConstraint('"used" >= 0 AND "used" <= "limit"', name="within_limit"),)
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    limit: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(16))
+    used: Mapped[int] = mapped_column(Integer)
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenableCase:
+    case_id: uuid.UUID
+    number: str
+    household_id: uuid.UUID
+    program: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDecision:
+    record: Mapping[str, object]
+    previous: Mapping[str, object] | None
+    facts_revision: int
+
+
+class SqlEligibilityRepository:
+    def __init__(self, work: Work) -> None:
+        self._work = work
+
+    # -- facts ---------------------------------------------------------------------------------
+
+    def record_facts(
+        self, case_id: uuid.UUID, household_id: uuid.UUID, facts: Mapping[str, object],
+        at: dt.datetime,
+    ) -> int:  # fmt: skip
+        """Seal and store a case's facts (replacing earlier ones); the new revision."""
+        work = self._work
+        work.flush()
+        key = work.household_key(household_id)
+        sealed = key.encrypt(json.dumps(facts, sort_keys=True), f"case_facts.facts:{case_id}")
+        session = work.session
+        with translating(f"recording facts of case {case_id}"):
+            row = session.get(CaseFactsRow, case_id)
+            if row is None:
+                session.add(CaseFactsRow(case_id=case_id, facts_enc=sealed, revision=1,
+                                         recorded_at=at))  # fmt: skip
+                session.flush()
+                return 1
+            row.facts_enc, row.revision, row.recorded_at = sealed, row.revision + 1, at
+            session.flush()
+            return row.revision
+
+    def facts(
+        self, cases: Sequence[tuple[uuid.UUID, uuid.UUID]]
+    ) -> dict[uuid.UUID, tuple[Mapping[str, object], int]]:
+        """Facts and revision of each (case id, household id) that has any, decrypted in memory.
+        A shredded household's facts are unreadable and left out."""
+        work = self._work
+        work.flush()
+        households = dict(cases)
+        found: dict[uuid.UUID, tuple[Mapping[str, object], int]] = {}
+        for part in chunks(list(households)):
+            rows = work.session.execute(
+                select(CaseFactsRow.case_id, CaseFactsRow.facts_enc, CaseFactsRow.revision).where(
+                    CaseFactsRow.case_id.in_(part)
+                )
+            ).all()
+            work.load_keys(households[case_id] for case_id, _, _ in rows)
+            for case_id, sealed, revision in rows:
+                key = work.readable_key(households[case_id])
+                if key is None:
+                    continue
+                text = key.decrypt(sealed, f"case_facts.facts:{case_id}")
+                found[case_id] = (json.loads(text), revision)
+        return found
+
+    # -- decisions -----------------------------------------------------------------------------
+
+    def screenable(self, stages: frozenset[Stage]) -> list[ScreenableCase]:
+        """Cases in any of `stages`, by case number."""
+        self._work.flush()
+        rows = self._work.session.execute(
+            select(CaseRow.id, CaseRow.case_number, CaseRow.household_id, CaseRow.program)
+            .where(CaseRow.stage.in_(sorted(stages)))
+            .order_by(CaseRow.case_number)
+        )
+        return [ScreenableCase(*row) for row in rows]
+
+    def decisions(self, case_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, StoredDecision]:
+        self._work.flush()
+        found: dict[uuid.UUID, StoredDecision] = {}
+        for part in chunks(case_ids):
+            for row in self._work.session.scalars(
+                select(CaseDecisionRow).where(CaseDecisionRow.case_id.in_(part))
+            ):
+                found[row.case_id] = StoredDecision(row.record, row.previous, row.facts_revision)
+        return found
+
+    def record_decision(
+        self, case_id: uuid.UUID, record: Mapping[str, object], facts_revision: int,
+        at: dt.datetime,
+    ) -> None:  # fmt: skip
+        """Store a case's decision; the one it replaces is kept as the previous decision."""
+        session = self._work.session
+        with translating(f"recording the decision on case {case_id}"):
+            row = session.get(CaseDecisionRow, case_id)
+            values = {
+                "program": str(record["program"]),
+                "program_version": str(record["program_version"]),
+                "program_digest": str(record["program_digest"]),
+                "outcome": str(record["outcome"]),
+                "facts_revision": facts_revision,
+                "screened_at": at,
+                "record": dict(record),
+            }
+            if row is None:
+                session.add(CaseDecisionRow(case_id=case_id, previous=None, **values))
+            else:
+                row.previous = row.record
+                for name, value in values.items():
+                    setattr(row, name, value)
+            session.flush()
+
+    # -- quotas --------------------------------------------------------------------------------
+
+    def define_quota(self, key: str, limit: int, unit: str) -> None:
+        """Create the quota, or change its limit and unit (what is used stays)."""
+        work = self._work
+        with translating(f"defining quota {key}"):
+            row = work.session.get(QuotaRow, key)
+            if row is None:
+                work.session.add(QuotaRow(key=key, limit=limit, unit=unit, used=0))
+            else:
+                row.limit, row.unit = limit, unit
+            work.session.flush()
+
+    def take(self, amounts: Mapping[str, int]) -> str | None:
+        """Count `amounts` against their quotas, all or none: the key of the first quota without
+        room (the caller must then roll back), or None. Unknown keys are not quotas."""
+        work = self._work
+        work.flush()
+        with translating("taking quota"):
+            for key in sorted(amounts):  # one order for every writer, so no deadlock
+                amount = amounts[key]
+                if work.session.get(QuotaRow, key, populate_existing=True) is None:
+                    continue
+                touched = work.change(
+                    update(QuotaRow)
+                    .where(QuotaRow.key == key, QuotaRow.used + amount <= QuotaRow.limit)
+                    .values(used=QuotaRow.used + amount)
+                )
+                if touched == 0:
+                    return key
+        return None
+
+    def usages(self) -> list[tuple[str, int, str, int]]:
+        """(key, limit, unit, used) of every quota, by key."""
+        self._work.flush()
+        rows = self._work.session.execute(
+            select(QuotaRow.key, QuotaRow.limit, QuotaRow.unit, QuotaRow.used)
+            .order_by(QuotaRow.key)
+            .execution_options(populate_existing=True)
+        )
+        return [(k, limit, unit, used) for k, limit, unit, used in rows]
+
+    def case_id(self, number: str) -> uuid.UUID:
+        self._work.flush()
+        found = self._work.session.scalar(select(CaseRow.id).where(CaseRow.case_number == number))
+        if found is None:
+            raise NotFound(f"case {number} not found")
+        return found
