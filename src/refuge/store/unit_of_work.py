@@ -36,6 +36,7 @@ from refuge.store.accounts import (
 )
 from refuge.store.audit import SqlAuditLog
 from refuge.store.cases import SqlCaseRepository
+from refuge.store.eligibility import SqlEligibilityRepository
 from refuge.store.households import SqlHouseholdRepository
 from refuge.store.intake import SqlIntakeRepository
 from refuge.store.operation import (
@@ -85,6 +86,7 @@ class SqlUnitOfWork:
             api_tokens=SqlApiTokenRepository(work),
             applicant_secrets=SqlApplicantSecretRepository(work),
             case_listing=SqlCaseListing(work),
+            eligibility=SqlEligibilityRepository(work),
         )
         return self
 
@@ -170,6 +172,11 @@ class SqlUnitOfWork:
     def case_listing(self) -> SqlCaseListing:
         return self._repos().case_listing
 
+    # Eligibility (refuge.eligibility.ports.EligibilityUnitOfWork declares it read-only).
+    @property
+    def eligibility(self) -> SqlEligibilityRepository:
+        return self._repos().eligibility
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
@@ -221,6 +228,7 @@ class _Repositories:
     api_tokens: SqlApiTokenRepository
     applicant_secrets: SqlApplicantSecretRepository
     case_listing: SqlCaseListing
+    eligibility: SqlEligibilityRepository
 
 
 def _refuse(name: str) -> None:
