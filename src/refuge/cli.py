@@ -141,6 +141,14 @@ def demo(
 
     result = run_demo(data_dir=data_dir, people=people, seed=seed, echo=_out.print)
     _print_summary(result.summary)
+    lists = Table(title="Lists imported (rows kept as records or quarantined with reasons)")
+    for column in ("file", "organisation", "rows", "records", "quarantined"):
+        lists.add_column(column, justify="left" if column in ("file", "organisation") else "right")
+    for item in result.imports:
+        lists.add_row(
+            item.file, item.organisation, str(item.rows), str(item.accepted), str(item.quarantined)
+        )
+    _out.print(lists)
     _out.print(
         f"plaintext check: {result.values_checked} names, document and phone numbers looked for "
         f"in {result.database}: {result.values_found} found"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +21,18 @@ from refuge.cases.services import (
 )
 from refuge.config import Settings
 from refuge.domain import Household, InvalidConfiguration
-from refuge.scenario import HouseholdTruth, Scenario, generate
+from refuge.intake import import_list
+from refuge.scenario import HouseholdTruth, Scenario, generate, write_scenario
 
-__all__ = ["DemoResult", "load_scenario", "plaintext_found", "run_demo", "sensitive_values"]
+__all__ = [
+    "DemoResult",
+    "ListImport",
+    "import_lists",
+    "load_scenario",
+    "plaintext_found",
+    "run_demo",
+    "sensitive_values",
+]
 
 _ACTOR = "demo"
 _BATCH = 500
@@ -30,8 +40,20 @@ _HEX = b"0123456789abcdef"
 
 
 @dataclass(frozen=True)
+class ListImport:
+    """One organisation's list as the demo imported it: counts only."""
+
+    file: str
+    organisation: str
+    rows: int
+    accepted: int
+    quarantined: int
+
+
+@dataclass(frozen=True)
 class DemoResult:
     summary: OperationSummary
+    imports: tuple[ListImport, ...]
     database: Path
     key_file: Path
     values_checked: int
@@ -109,6 +131,11 @@ def run_demo(
         now = dt.datetime.now(dt.UTC)
         echo("loading it into a fresh SQLite database, every personal field encrypted")
         load_scenario(refuge, scenario, now=now)
+        echo("importing each organisation's list as it sent it (CSV, XLSX, HXL; several scripts)")
+        # The lists are plaintext as organisations send them: kept only until imported.
+        with tempfile.TemporaryDirectory(prefix="refuge-demo-lists-") as lists:
+            written = write_scenario(scenario, Path(lists))
+            imports = import_lists(refuge, written.lists, now=now)
         summary = operation_summary(refuge.uow())
         database = refuge.sqlite_path
     finally:
@@ -118,7 +145,23 @@ def run_demo(
     values = sensitive_values(scenario.households)
     database_files = [database, database.with_name(database.name + "-wal")]
     found = plaintext_found(database_files, values)
-    return DemoResult(summary, database, settings.resolved_key_file, len(values), found)
+    return DemoResult(summary, imports, database, settings.resolved_key_file, len(values), found)
+
+
+def import_lists(
+    refuge: Refuge, lists: Iterable[Path], *, now: dt.datetime
+) -> tuple[ListImport, ...]:
+    """Import each list for the organisation it is named after, with the mapping Refuge proposes
+    from its headers (the scenario's organisations have no saved profiles)."""
+    done = []
+    for path in lists:
+        outcome = import_list(
+            refuge.uow(), path, organisation=path.stem, actor=_ACTOR, now=now, today=now.date()
+        )
+        report = outcome.report
+        read = report.read if report is not None else 0
+        done.append(ListImport(path.name, path.stem, read, outcome.new, outcome.quarantined))
+    return tuple(done)
 
 
 def _batches(items: Iterable[Registration], size: int) -> Iterator[list[Registration]]:
