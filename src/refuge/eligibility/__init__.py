@@ -1,9 +1,15 @@
 """Eligibility: programs as data files, rule evaluation with reasons, order of precedence,
-priority score and quotas. Pure functions over `CaseFacts`; storage and the `refuge screen`
-command build on them."""
+priority score and quotas. Pure functions over `CaseFacts`; the services record facts and
+decisions through the ports `refuge.store` implements, for the `refuge screen` command."""
 
 from refuge.eligibility.conditions import OPERATORS, Condition
 from refuge.eligibility.facts import FACTS, CaseFacts, Fact, FactKind, FactScope, SivStep
+from refuge.eligibility.ports import (
+    EligibilityRepository,
+    EligibilityUnitOfWork,
+    ScreenableCase,
+    StoredDecision,
+)
 from refuge.eligibility.precedence import (
     Category,
     PrecedenceOrder,
@@ -36,10 +42,32 @@ from refuge.eligibility.screening import (
     screen,
     screen_cases,
 )
+from refuge.eligibility.services import (
+    SCREENABLE,
+    RecordedFacts,
+    ScreeningReport,
+    approve_case,
+    define_quotas,
+    quota_usage,
+    record_case_facts,
+    screen_and_record,
+)
 
 __all__ = [
+    "screen_and_record",
+    "record_case_facts",
+    "quota_usage",
+    "define_quotas",
+    "approve_case",
+    "ScreeningReport",
+    "RecordedFacts",
+    "StoredDecision",
+    "ScreenableCase",
+    "EligibilityUnitOfWork",
+    "EligibilityRepository",
     "FACTS",
     "OPERATORS",
+    "SCREENABLE",
     "Allocation",
     "CaseFacts",
     "Category",

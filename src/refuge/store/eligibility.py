@@ -12,13 +12,14 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from refuge.domain import NotFound, Stage
+from refuge.domain import Household, NotFound, Stage
+from refuge.eligibility.ports import ScreenableCase, StoredDecision
+from refuge.store.households import SqlHouseholdRepository
 from refuge.store.models import Base, CaseRow
 from refuge.store.work import Work, chunks, translating
 
@@ -26,9 +27,7 @@ __all__ = [
     "CaseDecisionRow",
     "CaseFactsRow",
     "QuotaRow",
-    "ScreenableCase",
     "SqlEligibilityRepository",
-    "StoredDecision",
 ]
 
 
@@ -71,21 +70,6 @@ class QuotaRow(Base):
     limit: Mapped[int] = mapped_column(Integer)
     unit: Mapped[str] = mapped_column(String(16))
     used: Mapped[int] = mapped_column(Integer)
-
-
-@dataclass(frozen=True, slots=True)
-class ScreenableCase:
-    case_id: uuid.UUID
-    number: str
-    household_id: uuid.UUID
-    program: str
-
-
-@dataclass(frozen=True, slots=True)
-class StoredDecision:
-    record: Mapping[str, object]
-    previous: Mapping[str, object] | None
-    facts_revision: int
 
 
 class SqlEligibilityRepository:
@@ -140,6 +124,16 @@ class SqlEligibilityRepository:
         return found
 
     # -- decisions -----------------------------------------------------------------------------
+
+    def households_of(self, household_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Household]:
+        """The readable households among these, decrypted in memory, by id; a shredded
+        household is left out (its personal data, and so its facts, are gone)."""
+        work = self._work
+        wanted = list(dict.fromkeys(household_ids))
+        work.load_keys(wanted)
+        readable = [h for h in wanted if work.readable_key(h) is not None]
+        found = SqlHouseholdRepository(work).get_many(readable)
+        return {household.id: household for household in found}
 
     def screenable(self, stages: frozenset[Stage]) -> list[ScreenableCase]:
         """Cases in any of `stages`, by case number."""
