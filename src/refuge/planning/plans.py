@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -155,6 +155,40 @@ class Plan:
         return seating
 
 
+class _Standby(Mapping[uuid.UUID, tuple[uuid.UUID, ...]]):
+    """Flight id -> households waiting that may take it: its operator's own nationals first, then
+    precedence and priority (`seating.order`). Worked out per flight when asked: listed for every
+    flight at once they are waiting households x flights, millions at the largest scale."""
+
+    def __init__(self, seating: Seating) -> None:
+        self._flights = {f.id: j for j, f in enumerate(seating.flights)}
+        sets: dict[int, frozenset[int]] = {}
+        self._waiting: list[tuple[uuid.UUID, frozenset[int], frozenset[int]]] = []
+        for i in seating.order:
+            if seating.waiting(i) > 0:
+                eligible = seating.eligible[i]
+                if id(eligible) not in sets:
+                    sets[id(eligible)] = frozenset(eligible)
+                household_id = seating.households[i].household_id
+                self._waiting.append((household_id, sets[id(eligible)], seating.own[i]))
+        self._lists: dict[uuid.UUID, tuple[uuid.UUID, ...]] = {}
+
+    def __getitem__(self, flight_id: uuid.UUID) -> tuple[uuid.UUID, ...]:
+        found = self._lists.get(flight_id)
+        if found is None:
+            j = self._flights[flight_id]  # KeyError for a flight not in the plan, as a dict
+            own = [h for h, eligible, mine in self._waiting if j in mine and j in eligible]
+            others = [h for h, eligible, mine in self._waiting if j in eligible and j not in mine]
+            found = self._lists[flight_id] = (*own, *others)
+        return found
+
+    def __iter__(self) -> Iterator[uuid.UUID]:
+        return iter(self._flights)
+
+    def __len__(self) -> int:
+        return len(self._flights)
+
+
 def build_plan(
     seating: Seating,
     *,
@@ -177,20 +211,11 @@ def build_plan(
                     seating.pins[i].get(j, 0),
                 )
             )
-    # Standby order on a flight: its operator's own nationals first, then precedence and
-    # priority, which is `seating.order` already; so two lists per flight, no sorting.
-    own: list[list[uuid.UUID]] = [[] for _ in seating.flights]
-    others: list[list[uuid.UUID]] = [[] for _ in seating.flights]
-    for i in seating.order:
-        if seating.waiting(i) > 0:
-            household_id = seating.households[i].household_id
-            for j in seating.eligible[i]:
-                (own if j in seating.own[i] else others)[j].append(household_id)
-    ordered = {f.id: (*own[j], *others[j]) for j, f in enumerate(seating.flights)}
+    standby = _Standby(seating)
     return Plan(
         version=version,
         assignments=tuple(assignments),
-        standby=MappingProxyType(ordered),
+        standby=standby,
         households=seating.households,
         flights=seating.flights,
         quotas=MappingProxyType(dict(seating.quotas)),

@@ -193,17 +193,40 @@ class Seating:
         in order of precedence and priority, each onto its preferred flights (its previous plan's)
         and then the earliest flight with room."""
         preferred = preferred or {}
+        # Seats are only taken while filling, so the first flight of a list with room for w people
+        # never moves back: remembering where the last search of that list for w stopped makes
+        # the fill linear in flights rather than households x flights.
+        starts: dict[tuple[int, int], int] = {}
+        own_lists: dict[frozenset[int], tuple[int, ...]] = {}
 
-        def candidates(i: int, among: Iterable[int]) -> list[int]:
-            allowed = set(among)
-            first = [j for j in preferred.get(i, ()) if j in allowed]
-            return first + [j for j in sorted(allowed) if j not in first]
+        def place(i: int, flights: tuple[int, ...]) -> None:
+            first = [j for j in preferred.get(i, ()) if j in flights]
+            if first:
+                candidates = first + [j for j in flights if j not in first]
+                self.try_place(i, candidates)
+                return
+            waiting = self.waiting(i)
+            if waiting <= 0:
+                return
+            if self.households[i].split_allowed or self.quota_room(i) < waiting:
+                self.try_place(i, flights)
+                return
+            key = (id(flights), waiting)  # the lists are shared and kept alive meanwhile
+            k = starts.get(key, 0)
+            while k < len(flights) and self.room(flights[k]) < waiting:
+                k += 1
+            starts[key] = k
+            if k < len(flights):
+                self.put(i, flights[k], waiting)
 
         for i in self.order:
             if self.own[i]:
-                self.try_place(i, candidates(i, self.own[i]))
+                own = own_lists.get(self.own[i])
+                if own is None:
+                    own = own_lists[self.own[i]] = tuple(sorted(self.own[i]))
+                place(i, own)
         for i in self.order:
-            self.try_place(i, candidates(i, self.eligible[i]))
+            place(i, self.eligible[i])
 
     def move_earlier(self, preferred: Mapping[int, Sequence[int]] | None = None) -> int:
         """Higher priority on earlier flights: move each household, best first, to the earliest
@@ -245,15 +268,29 @@ class Seating:
             below += movable.get(level, 0)
         return out
 
+    def _best_reach(
+        self, reaches: Sequence[Mapping[Level, int]], cache: dict[tuple[object, ...], int], i: int
+    ) -> int:
+        """The most household i could claim on any flight it may take. Households of one kind
+        share it, so it is worked out once per kind rather than once per household x flight."""
+        eligible, own, rank = self.eligible[i], self.own[i], self.households[i].rank
+        key = (id(eligible), own, rank)
+        best = cache.get(key)
+        if best is None:
+            best = max((reaches[j][(0 if j in own else 1, rank)] for j in eligible), default=-1)
+            cache[key] = best
+        return best
+
     def violations(self) -> list[tuple[int, int]]:
         """(household, flight) pairs where precedence is broken."""
         reaches = [self.reach(j) for j in range(len(self.flights))]
+        cache: dict[tuple[object, ...], int] = {}
         found = []
         for i in self.order:
             if self.waiting(i) <= 0:
                 continue
             need = self.need(i)
-            if self.quota_room(i) < need:
+            if self.quota_room(i) < need or self._best_reach(reaches, cache, i) < need:
                 continue
             found += [(i, j) for j in self.eligible[i] if reaches[j][self.level(i, j)] >= need]
         return found
@@ -268,7 +305,15 @@ class Seating:
         while changed:
             changed = False
             reaches = [self.reach(j) for j in range(len(self.flights))]
+            # A repair never raises what a flight offers any level (the household seated takes
+            # at least the seats it freed), so a kind's best reach stays an upper bound and a
+            # household below it can be passed over safely.
+            cache: dict[tuple[object, ...], int] = {}
             for i in self.order:
+                if self.waiting(i) <= 0:
+                    continue
+                if self._best_reach(reaches, cache, i) < self.need(i):
+                    continue
                 for j in self.eligible[i]:
                     need = self.need(i)
                     if self.waiting(i) <= 0 or self.quota_room(i) < need:
