@@ -17,6 +17,7 @@ from rich.table import Table
 
 from refuge.bootstrap import bootstrap, initialise
 from refuge.cases.services import OperationSummary, operation_summary, shred_household, verify_audit
+from refuge.commands_backup import backup, purge, restore_command
 from refuge.config import Settings
 from refuge.domain.errors import InvalidConfiguration, InvalidInput, RefugeError
 
@@ -41,6 +42,9 @@ quarantine_app = typer.Typer(
 app.add_typer(quarantine_app, name="quarantine")
 user_app = typer.Typer(help="Staff accounts of the HTTP service.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+app.command("backup")(backup)
+app.command("restore")(restore_command)
+app.command("purge")(purge)
 
 _out = Console(highlight=False)
 _ACTOR = "cli"
@@ -157,6 +161,60 @@ def demo(
     _out.print(
         f"try: REFUGE_DATA_DIR={data_dir} .venv/bin/refuge audit verify   (or `refuge summary`)"
     )
+
+
+@app.command()
+def screen(
+    changed: Annotated[
+        bool, typer.Option("--changed", help="Only cases whose facts or program changed.")
+    ] = False,
+    programs: Annotated[
+        Path | None,
+        typer.Option(help="Folder of program files (*.yaml); default: the shipped programs."),
+    ] = None,
+) -> None:
+    """Screen every case (or the changed ones), record outcomes and reasons, and list who changed
+    outcome and why: case numbers and rules only, no personal data."""
+    from refuge.eligibility import (
+        define_quotas,
+        load_programs,
+        screen_and_record,
+        shipped_precedence,
+        shipped_programs,
+    )
+
+    loaded = shipped_programs() if programs is None else load_programs(programs)
+    refuge = bootstrap()
+    try:
+        report = screen_and_record(
+            refuge.uow(), actor=_ACTOR, now=_now(), programs=loaded, only_changed=changed
+        )
+        usage = define_quotas(
+            refuge.uow(), actor=_ACTOR, now=_now(), order=shipped_precedence(), programs=loaded
+        )
+    finally:
+        refuge.close()
+    table = Table(title="Screening")
+    table.add_column("outcome")
+    table.add_column("cases", justify="right")
+    for outcome, count in sorted(report.counts.items()):
+        table.add_row(str(outcome), str(count))
+    _out.print(table)
+    _out.print(
+        f"screened {report.screened} ({report.first_screened} for the first time), "
+        f"{report.unchanged} unchanged and skipped, {report.moved} moved to another stage"
+    )
+    if report.without_program:
+        _out.print(
+            f"not screened, program not loaded: {', '.join(report.without_program)}", markup=False
+        )
+    if report.unreadable:
+        _out.print(f"not screened, household shredded: {', '.join(report.unreadable)}")
+    _out.print(f"outcome changed: {len(report.changes)}")
+    for change in report.changes:
+        _out.print(f"  {change.read_out()}", markup=False)
+    for quota in usage:
+        _out.print(f"quota {quota.read_out()}", markup=False)
 
 
 @app.command("import")
