@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -45,8 +45,10 @@ _UNKNOWN_NATIONALITY = "unknown"
 
 
 class SqlHouseholdRepository:
-    def __init__(self, work: Work) -> None:
+    def __init__(self, work: Work, on_shred: Callable[[uuid.UUID], None] | None = None) -> None:
         self._work = work
+        # Told of each shred before it commits (the shred list kept beside the key file).
+        self._on_shred = on_shred
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -113,6 +115,8 @@ class SqlHouseholdRepository:
                 if self.is_shredded(household_id):
                     raise DataShredded(f"household {household_id} was shredded already")
                 raise NotFound(f"household {household_id} not found")
+            if self._on_shred is not None:
+                self._on_shred(household_id)
             members = select(PersonRow.id).where(PersonRow.household_id == household_id)
             for table in (PersonDocumentRow, PersonPhoneRow):
                 work.change(
