@@ -1,5 +1,6 @@
-"""The gate: reading passports' machine-readable zones and issuing and checking signed boarding
-passes. Pure code: no database, no clock, no network."""
+"""The gate: reading passports' machine-readable zones, issuing and checking signed boarding
+passes (pure code), the pass signing key on disk, and the check-in, boarding and no-show
+services that work against a flight's manifest through the ports in `refuge.gate.ports`."""
 
 from refuge.gate.mrz import (
     MachineReadableZone,
@@ -29,12 +30,34 @@ from refuge.gate.passes import (
     pass_qr_svg,
     verify_pass,
 )
+from refuge.gate.ports import GateRepository, GateUnitOfWork, IssuedPass, ScanRecord
+from refuge.gate.services import (
+    GateStep,
+    IssuedToken,
+    MemberCheck,
+    ScanOutcome,
+    ScanResult,
+    board,
+    check_in,
+    issue_passes,
+    no_show,
+    scan,
+    scan_batch,
+)
+from refuge.gate.signing import SIGNING_KEY_FILE, load_or_create_signing_key, signing_key_path
 
 __all__ = [
     "BOARDING_PREFIX",
     "DEFAULT_CLOCK_LEEWAY",
+    "SIGNING_KEY_FILE",
     "BoardingPass",
+    "GateRepository",
+    "GateStep",
+    "GateUnitOfWork",
+    "IssuedPass",
+    "IssuedToken",
     "MachineReadableZone",
+    "MemberCheck",
     "MrzDocumentType",
     "MrzField",
     "MrzFinding",
@@ -43,16 +66,27 @@ __all__ = [
     "MrzProblem",
     "PassRefused",
     "RefusalReason",
+    "ScanOutcome",
+    "ScanRecord",
+    "ScanResult",
+    "board",
     "check_digit",
+    "check_in",
     "dump_private_key",
     "dump_public_key",
     "generate_pass_key",
     "issue_pass",
+    "issue_passes",
     "key_id",
+    "load_or_create_signing_key",
     "load_private_key",
     "load_public_key",
+    "no_show",
     "pass_qr_png",
     "pass_qr_svg",
     "read_mrz",
+    "scan",
+    "scan_batch",
+    "signing_key_path",
     "verify_pass",
 ]
