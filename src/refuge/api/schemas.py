@@ -53,10 +53,15 @@ class _In(BaseModel):
 
 
 _CODE = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+# Text that is stored or looked up: PostgreSQL text cannot hold NUL, so it is refused as invalid
+# input here rather than failing in the database as a server error. One line: no control
+# characters; free text: line breaks and tabs allowed.
+LINE = r"^[^\x00-\x1f\x7f]*$"
+_FREE_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 
 class LoginIn(_In):
-    username: str = Field(min_length=1, max_length=64)
+    username: str = Field(min_length=1, max_length=64, pattern=LINE)
     password: str = Field(min_length=1, max_length=1024)
     totp: str = Field(min_length=6, max_length=10, description="the authenticator app's code")
 
@@ -72,7 +77,7 @@ class SessionOut(_Out):
 
 
 class TokenIn(_In):
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=100, pattern=LINE)
     scopes: list[Scope] = Field(min_length=1)
 
 
@@ -110,7 +115,7 @@ class RevokedOut(_Out):
 
 class OrganisationIn(_In):
     code: str = Field(pattern=_CODE)
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200, pattern=LINE)
     kind: OrganisationKind
 
 
@@ -122,10 +127,10 @@ class OrganisationOut(_Out):
 
 class ProgramIn(_In):
     code: str = Field(pattern=_CODE)
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200, pattern=LINE)
     precedence: int = Field(ge=0, le=1000, strict=True)
     quota: int | None = Field(default=None, ge=0, strict=True)
-    version: str = Field(default="1", min_length=1, max_length=32)
+    version: str = Field(default="1", min_length=1, max_length=32, pattern=LINE)
 
 
 class ProgramOut(_Out):
@@ -190,7 +195,7 @@ class CaseOut(_Out):
 
 class TransitionIn(_In):
     to: Stage
-    reason: str = Field(default="", max_length=2000)
+    reason: str = Field(default="", max_length=2000, pattern=_FREE_TEXT)
     expected_version: int | None = Field(
         default=None, ge=0, strict=True, description="the version read; or send it as If-Match"
     )
@@ -280,7 +285,7 @@ class ReportOut(_Out):
 
 
 class ApplicantStatusIn(_In):
-    case_number: str = Field(min_length=1, max_length=32)
+    case_number: str = Field(min_length=1, max_length=32, pattern=LINE)
     secret: str = Field(min_length=1, max_length=64)
 
 

@@ -19,7 +19,7 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 def events(
     principal: Acting,
     svc: Svc,
-    after: Annotated[int, Query(ge=0, description="the last seq already read")] = 0,
+    after: Annotated[int, Query(ge=0, le=2**63 - 1, description="the last seq already read")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[AuditEventOut]:
     page = read_audit(svc.uow(), principal, after=after, limit=limit)

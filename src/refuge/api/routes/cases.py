@@ -17,6 +17,7 @@ from refuge.accounts import (
 from refuge.accounts.views import CaseStatusView
 from refuge.api.deps import Acting, Now, Svc
 from refuge.api.schemas import (
+    LINE,
     ApplicantSecretOut,
     CaseLineOut,
     CaseOut,
@@ -29,7 +30,7 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
-CaseNumber = Annotated[str, Path(min_length=1, max_length=32)]
+CaseNumber = Annotated[str, Path(min_length=1, max_length=32, pattern=LINE)]
 
 
 def _out(view: CaseView | CaseStatusView, response: Response) -> CaseOut | CaseStatusOut:
@@ -57,7 +58,8 @@ def cases(
     svc: Svc,
     stage: Stage | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    # Bounded: an unbounded integer overflows the database driver (SQLite: 64 bits) as a 500.
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> list[CaseLineOut]:
     """The cases the caller may see, by number (a partner: its own, coarse status only)."""
     rows = list_cases(svc.uow(), principal, stage=stage, limit=limit, offset=offset)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path
 
 from refuge.accounts import list_flights, read_flight
 from refuge.api.deps import Acting, Now, Svc
-from refuge.api.schemas import FlightOut
+from refuge.api.schemas import LINE, FlightOut
 
 __all__ = ["router"]
 
@@ -24,6 +24,9 @@ def flights(principal: Acting, svc: Svc, now: Now) -> list[FlightOut]:
 
 @router.get("/{code}", response_model=FlightOut)
 def flight(
-    code: Annotated[str, Path(min_length=1, max_length=64)], principal: Acting, svc: Svc, now: Now
+    code: Annotated[str, Path(min_length=1, max_length=64, pattern=LINE)],
+    principal: Acting,
+    svc: Svc,
+    now: Now,
 ) -> FlightOut:
     return FlightOut.model_validate(read_flight(svc.uow(), svc.guards, principal, code, now=now))

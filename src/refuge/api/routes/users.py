@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, status
 
 from refuge.accounts import add_user, deactivate_user, list_users, revoke_sessions
 from refuge.api.deps import Acting, Now, Svc
-from refuge.api.schemas import EnrolmentOut, RevokedOut, UserIn, UserOut
+from refuge.api.schemas import LINE, EnrolmentOut, RevokedOut, UserIn, UserOut
 
 __all__ = ["router"]
 
@@ -35,7 +35,7 @@ def add(body: UserIn, principal: Acting, svc: Svc, now: Now) -> EnrolmentOut:
     return EnrolmentOut.model_validate(enrolment)
 
 
-Username = Annotated[str, Path(min_length=1, max_length=64)]
+Username = Annotated[str, Path(min_length=1, max_length=64, pattern=LINE)]
 
 
 @router.post("/{username}/sessions/revoke", response_model=RevokedOut)
