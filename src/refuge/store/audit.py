@@ -100,13 +100,15 @@ class SqlAuditLog:
         return self._stream()
 
     def _stream(self) -> Iterator[AuditEvent]:
-        rows = self._work.session.scalars(
+        # Closed even when the reader stops early (a page): on PostgreSQL the batches come
+        # from a server-side cursor that would otherwise stay open until collected.
+        with self._work.session.scalars(
             select(AuditEventRow)
             .order_by(AuditEventRow.seq)
             .execution_options(yield_per=_READ_BATCH)
-        )
-        for row in rows:
-            yield _event(row)
+        ) as rows:
+            for row in rows:
+                yield _event(row)
 
     def verify(self) -> list[AuditFinding]:
         """What is wrong with the stored chain: edited, deleted or reordered events, named."""
