@@ -10,6 +10,7 @@ import random
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -298,3 +299,60 @@ def test_a_household_taken_off_while_it_still_fits_is_reported(
     assert [(v.case_number, v.flight_code) for v in precedence_violations(lower_only)] == [
         (first.case_number, flight.code)
     ]
+
+
+# --- beyond the exact model: the greedy plan against the pooled-flights bound -------------------
+
+
+@settings(max_examples=30, deadline=None)
+@given(seeds)
+def test_a_plan_too_large_for_the_exact_model_is_bounded_by_the_best_plan(seed: int) -> None:
+    case = instance(seed, splits=False)
+    greedy = greedy_plan(case.households, case.flights, case.quotas, allow_surge=case.surge)
+    result = solve(case, exact_limit=0)
+    assert_valid(result, case)
+    assert broken_precedence(result, case) == []
+    assert seats(result) == seats(greedy)
+    assert result.report.status in (PlanStatus.BOUNDED, PlanStatus.OPTIMAL)
+    best_levels, best_priority = best_by_trying_all(case)
+    reached = key(seats(result), case)
+    assert all(stage.bound >= stage.value for stage in result.report.stages)
+    assert result.report.bound is not None
+    if reached[0] == best_levels:
+        assert result.report.bound >= best_priority - 1e-6
+    if result.report.status is PlanStatus.OPTIMAL:
+        assert reached == (best_levels, best_priority)
+
+
+def test_the_pooled_bound_shows_the_people_greedy_leaves_behind(
+    make_flight: Callable[..., Flight], make_household: Callable[..., PlanningHousehold]
+) -> None:
+    flight = make_flight(4)
+    first = make_household(3, score=10)
+    pair = [make_household(2, score=9), make_household(2, score=8)]
+    result = plan([first, *pair], [flight], time_limit_s=5, exact_limit=0)
+    assert result.report.status is PlanStatus.BOUNDED
+    people = result.report.stages[0]
+    # Greedy seats the best household, three people; the two pairs would fill all four seats.
+    assert (people.value, people.bound) == (3, 4)
+    assert result.report.precedence_gap == 0.25
+    exact = plan([first, *pair], [flight], time_limit_s=5)
+    assert {a.household_id for a in exact.assignments} == {h.household_id for h in pair}
+
+
+def test_standby_lists_cover_every_flight_and_only_those(
+    make_flight: Callable[..., Flight], make_household: Callable[..., PlanningHousehold]
+) -> None:
+    flights = [make_flight(2), make_flight(2, programs=frozenset({"p2"}))]
+    households = [
+        make_household(2, score=5),
+        make_household(2, score=4, program="p2"),
+        make_household(1, score=1),
+    ]
+    result = greedy_plan(households, flights)
+    assert set(result.standby) == {f.id for f in flights}
+    assert len(result.standby) == 2
+    assert result.standby[flights[0].id] == (households[2].household_id,)
+    assert result.standby[flights[1].id] == ()
+    with pytest.raises(KeyError):
+        result.standby[uuid.uuid4()]

@@ -42,6 +42,7 @@ class PlanStatus(enum.StrEnum):
     OPTIMAL = "optimal"  # the solver proved every stage optimal
     FEASIBLE = "feasible"  # the solver's best within the time limit, with a gap to its bound
     GREEDY = "greedy"  # the greedy plan: the solver was not asked, unavailable or did no better
+    BOUNDED = "bounded"  # the greedy plan, too large for the exact model, with a proven bound
     REOFFERED = "reoffered"  # freed seats re-offered to standby, nothing else moved
 
 
@@ -61,7 +62,9 @@ class SolveReport:
     members seated); `bound` the best bound the solver proved for it, given what the precedence
     stages before it reached (with scores counted in hundredths), or None when no solver proved
     one (greedy plan, re-offer, a repair after the solve, or the solver out of time before its
-    priority stage); `gap` their relative difference."""
+    priority stage); `gap` their relative difference. A `BOUNDED` plan's bound and stages come
+    from the pooled-flights relaxation, each stage given that the levels before keep what the
+    plan seated there."""
 
     status: PlanStatus
     objective: float

@@ -23,7 +23,7 @@ from refuge.planning.households import precedence_order
 from refuge.planning.plans import StageReport
 from refuge.planning.seating import Level, Seating, level_name
 
-__all__ = ["SolverOutcome", "solve"]
+__all__ = ["SolverOutcome", "model_size", "relaxed_bound", "solve"]
 
 # Scores are decimals; the solver works in integers, so they are counted in hundredths.
 SCORE_SCALE = 100
@@ -297,3 +297,131 @@ def _write(
     for (i, j), people in splits.items():
         if people:
             seating.put(i, j, people)
+
+
+def model_size(seating: Seating) -> int:
+    """How many counting variables the exact model would have: one per group and flight it may
+    take, one per divisible household and flight."""
+    groups, singles = _units(seating)
+    return sum(len(g.flights) for g in groups) + sum(len(seating.eligible[i]) for i in singles)
+
+
+def relaxed_bound(
+    seating: Seating, plan: Seating, *, time_limit_s: float, workers: int = 0
+) -> SolverOutcome:
+    """Bounds for `plan` (a complete plan of the inputs `seating` holds, pins seated) from a
+    relaxation: flights that every household may take alike (same eligibility and own-nationals
+    status for all) are pooled, their free seats summed, so households are counted per pool
+    instead of per flight. Any plan is a solution of the pooled model, so what it cannot beat no
+    plan can. Stage by stage as the exact model: the most people of each level given that the
+    levels before keep what `plan` seated there, then the priority bound given that every level
+    keeps what `plan` seated. A few hundred variables, whatever the number of flights."""
+    started = time.monotonic()
+    groups, singles = _units(seating)
+    pools: dict[tuple[object, ...], list[int]] = {}
+    kinds: dict[int, frozenset[int]] = {}
+    for i in range(len(seating.households)):
+        kinds.setdefault(id(seating.eligible[i]), frozenset(seating.eligible[i]))
+    owns = list({seating.own[i] for i in range(len(seating.households)) if seating.own[i]})
+    eligibles = list(kinds.values())
+    for j in range(len(seating.flights)):
+        signature = (
+            tuple(j in e for e in eligibles),
+            tuple(j in o for o in owns),
+        )
+        pools.setdefault(signature, []).append(j)
+    pool_of = {j: p for p, flights in enumerate(pools.values()) for j in flights}
+    room = [sum(seating.room(j) for j in flights) for flights in pools.values()]
+
+    model = cp_model.CpModel()
+    loads: list[list[cp_model.LinearExprT]] = [[] for _ in room]
+    by_category: dict[str, list[cp_model.LinearExprT]] = {}
+    by_level: dict[Level, list[cp_model.LinearExprT]] = {}
+    priority: list[cp_model.LinearExprT] = []
+    for g, group in enumerate(groups):
+        # One representative flight per pool: level and eligibility are the same across a pool.
+        reps = {pool_of[j]: j for j in group.flights}
+        counts = []
+        for p, j in reps.items():
+            var = model.new_int_var(0, min(len(group.members), room[p] // group.size), f"n{g}_{p}")
+            counts.append(var)
+            loads[p].append(group.size * var)
+            by_level.setdefault(group.levels[j], []).append(group.size * var)
+        if not counts:
+            continue
+        runs = [
+            (score, len(list(members)))
+            for score, members in itertools.groupby(
+                group.members, key=lambda i: _scaled(seating, i)
+            )
+        ]
+        chosen = [model.new_int_var(0, n, f"z{g}_{r}") for r, (_, n) in enumerate(runs)]
+        model.add(sum(chosen) == sum(counts))
+        by_category.setdefault(group.category, []).append(group.size * sum(counts))
+        priority.append(
+            sum(score * group.size * z for (score, _), z in zip(runs, chosen, strict=True))
+        )
+    for i in singles:
+        reps = {pool_of[j]: j for j in seating.eligible[i]}
+        people = []
+        for p, j in reps.items():
+            var = model.new_int_var(0, min(seating.waiting(i), room[p]), f"y{i}_{p}")
+            loads[p].append(var)
+            by_level.setdefault(seating.level(i, j), []).append(var)
+            people.append(var)
+        if people:
+            model.add(sum(people) <= seating.waiting(i))
+            by_category.setdefault(seating.households[i].category, []).append(sum(people))
+            priority.append(_scaled(seating, i) * sum(people))
+    pinned_priority = 0
+    for i, places in enumerate(seating.places):
+        for j, members in places.items():
+            by_level.setdefault(seating.level(i, j), []).append(members)
+            pinned_priority += _scaled(seating, i) * members
+    priority.append(pinned_priority)
+    for p, terms in enumerate(loads):
+        if terms:
+            model.add(sum(terms) <= room[p])
+    for category, terms in by_category.items():
+        if category in seating.quotas:
+            left = max(0, seating.quotas[category] - seating.quota_used[category])
+            model.add(sum(terms) <= left)
+
+    reached = plan.people_by_level()
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = 7
+    stages: list[StageReport] = []
+    levels = [lv for lv in seating.all_levels if lv in by_level]
+    objectives = [(level_name(lv), sum(by_level[lv]), reached.get(lv, 0)) for lv in levels]
+    target = round(plan.priority() * SCORE_SCALE)
+    objectives.append(("priority", sum(priority), target))
+    optimal = True
+    note = ""
+    for s, (name, expression, value) in enumerate(objectives):
+        remaining = time_limit_s - (time.monotonic() - started)
+        if remaining <= 0:
+            note = f"time limit reached before the bound of stage {name}"
+            optimal = False
+            break
+        solver.parameters.max_time_in_seconds = remaining / (len(objectives) - s)
+        model.maximize(expression)
+        status = solver.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            note = f"no bound for stage {name} ({solver.status_name(status)})"
+            optimal = False
+            break
+        bound = max(math.floor(solver.best_objective_bound + 1e-9), value)
+        scale = SCORE_SCALE if name == "priority" else 1
+        proven = value >= bound
+        stages.append(
+            StageReport(name, "optimal" if proven else "feasible", value / scale, bound / scale)
+        )
+        optimal = optimal and proven
+        # The next stages ask what is possible while this level keeps what the plan reached.
+        model.add(expression >= value)
+    seconds = time.monotonic() - started
+    last = stages[-1] if stages else None
+    if last is None or last.name != "priority":
+        return SolverOutcome(True, False, None, None, tuple(stages), seconds, note)
+    return SolverOutcome(True, optimal, last.value, last.bound, tuple(stages), seconds, note)
