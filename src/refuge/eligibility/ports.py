@@ -17,10 +17,16 @@ __all__ = ["EligibilityRepository", "EligibilityUnitOfWork", "ScreenableCase", "
 
 @dataclass(frozen=True, slots=True)
 class ScreenableCase:
+    """What screening needs of a case without loading its history."""
+
     case_id: uuid.UUID
     number: str
     household_id: uuid.UUID
     program: str
+    organisation: str
+    stage: Stage
+    version: int
+    registered_at: dt.datetime | None  # when the case reached the registered stage
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,14 +62,11 @@ class EligibilityRepository(Protocol):
     def screenable(self, stages: frozenset[Stage]) -> list[ScreenableCase]: ...
     def decisions(self, case_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, StoredDecision]: ...
 
-    def record_decision(
-        self,
-        case_id: uuid.UUID,
-        record: Mapping[str, object],
-        facts_revision: int,
-        at: dt.datetime,
+    def record_decisions(
+        self, decisions: Sequence[tuple[uuid.UUID, Mapping[str, object], int]], at: dt.datetime
     ) -> None:
-        """Store the decision, keeping the one it replaces as the previous decision."""
+        """Store each (case id, decision record, facts revision), keeping the decision each
+        replaces as that case's previous decision."""
 
     def define_quota(self, key: str, limit: int, unit: str) -> None: ...
 

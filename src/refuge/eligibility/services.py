@@ -227,15 +227,17 @@ def screen_and_record(
         for start in range(0, len(todo), _BATCH):
             batch = todo[start : start + _BATCH]
             households = uow.eligibility.households_of([c.household_id for c in batch])
+            to_record: list[tuple[uuid.UUID, Mapping[str, object], int]] = []
+            to_move: list[Decision] = []
             for item in batch:
                 household = households.get(item.household_id)
                 if household is None:
                     unreadable.append(item.number)
                     continue
                 recorded, revision = revisions.get(item.case_id, ({}, 0))
-                case = uow.cases.get(item.number)
+                registered = None if item.registered_at is None else item.registered_at.date()
                 facts = RecordedFacts.from_record(recorded, case=item.number).for_case(
-                    case, household, on, registered_on=_registered_on(case)
+                    _case(item), household, on, registered_on=registered
                 )
                 decision = screen(facts, programs[item.program])
                 decisions.append(decision)
@@ -244,17 +246,18 @@ def screen_and_record(
                 if before is not None:
                     previous.append(before)
                 if (
-                    before is None
+                    last is None
+                    or before is None
                     or _differs(before, decision)
-                    or last is None
-                    or (last.facts_revision != revision)
+                    or last.facts_revision != revision
                 ):
-                    uow.eligibility.record_decision(
-                        item.case_id, decision.as_record(), revision, now
-                    )
-                if case.stage is not decision.stage:
-                    moved += 1
-                    _move(uow, case, decision, actor=actor, now=now)
+                    to_record.append((item.case_id, decision.as_record(), revision))
+                if item.stage is not decision.stage:
+                    to_move.append(decision)
+            uow.eligibility.record_decisions(to_record, now)
+            for decision in to_move:
+                _move(uow, uow.cases.get(decision.case_number), decision, actor=actor, now=now)
+            moved += len(to_move)
         counts = Counter(d.outcome for d in decisions)
         changes = diff_decisions(previous, decisions)
         first = sum(1 for c in todo if c.case_id not in stored and c.number not in unreadable)
@@ -313,6 +316,19 @@ def _differs(before: Decision, now: Decision) -> bool:
         now.program_digest,
         now.outcome,
         now.results,
+    )
+
+
+def _case(item: ScreenableCase) -> Case:
+    """The case as screening reads it (its history is loaded only if it moves)."""
+    return Case(
+        number=item.number,
+        household_id=item.household_id,
+        program=item.program,
+        organisation=item.organisation,
+        stage=item.stage,
+        version=item.version,
+        id=item.case_id,
     )
 
 

@@ -12,15 +12,27 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, select, update
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from refuge.domain import Household, NotFound, Stage
 from refuge.eligibility.ports import ScreenableCase, StoredDecision
 from refuge.store.households import SqlHouseholdRepository
-from refuge.store.models import Base, CaseRow
+from refuge.store.models import Base, CaseRow, CaseTransitionRow
 from refuge.store.work import Work, chunks, translating
 
 __all__ = [
@@ -136,14 +148,28 @@ class SqlEligibilityRepository:
         return {household.id: household for household in found}
 
     def screenable(self, stages: frozenset[Stage]) -> list[ScreenableCase]:
-        """Cases in any of `stages`, by case number."""
+        """Cases in any of `stages`, by case number, with when each was registered."""
         self._work.flush()
+        registered = (
+            select(CaseTransitionRow.case_id, func.min(CaseTransitionRow.at).label("at"))
+            .where(CaseTransitionRow.to_stage == Stage.REGISTERED.value)
+            .group_by(CaseTransitionRow.case_id)
+            .subquery()
+        )
         rows = self._work.session.execute(
-            select(CaseRow.id, CaseRow.case_number, CaseRow.household_id, CaseRow.program)
+            select(
+                CaseRow.id, CaseRow.case_number, CaseRow.household_id, CaseRow.program,
+                CaseRow.organisation, CaseRow.stage, CaseRow.version, registered.c.at,
+            )
+            .outerjoin(registered, registered.c.case_id == CaseRow.id)
             .where(CaseRow.stage.in_(sorted(stages)))
             .order_by(CaseRow.case_number)
-        )
-        return [ScreenableCase(*row) for row in rows]
+        )  # fmt: skip
+        return [
+            ScreenableCase(case_id, number, household, program, organisation, Stage(stage),
+                           version, _aware(at))
+            for case_id, number, household, program, organisation, stage, version, at in rows
+        ]  # fmt: skip
 
     def decisions(self, case_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, StoredDecision]:
         self._work.flush()
@@ -155,30 +181,55 @@ class SqlEligibilityRepository:
                 found[row.case_id] = StoredDecision(row.record, row.previous, row.facts_revision)
         return found
 
-    def record_decision(
-        self, case_id: uuid.UUID, record: Mapping[str, object], facts_revision: int,
-        at: dt.datetime,
-    ) -> None:  # fmt: skip
-        """Store a case's decision; the one it replaces is kept as the previous decision."""
-        session = self._work.session
-        with translating(f"recording the decision on case {case_id}"):
-            row = session.get(CaseDecisionRow, case_id)
-            values = {
+    def record_decisions(
+        self, decisions: Sequence[tuple[uuid.UUID, Mapping[str, object], int]], at: dt.datetime
+    ) -> None:
+        """Store each (case id, decision record, facts revision): new ones in one INSERT, the
+        others in one UPDATE that moves the stored decision to `previous`."""
+        work = self._work
+        work.flush()
+        session = work.session
+        known: set[uuid.UUID] = set()
+        ids = [case_id for case_id, _, _ in decisions]
+        for part in chunks(ids):
+            known.update(
+                session.scalars(
+                    select(CaseDecisionRow.case_id).where(CaseDecisionRow.case_id.in_(part))
+                )
+            )
+        rows = [
+            {
+                "b_case_id": case_id,
                 "program": str(record["program"]),
                 "program_version": str(record["program_version"]),
                 "program_digest": str(record["program_digest"]),
                 "outcome": str(record["outcome"]),
-                "facts_revision": facts_revision,
+                "facts_revision": revision,
                 "screened_at": at,
                 "record": dict(record),
             }
-            if row is None:
-                session.add(CaseDecisionRow(case_id=case_id, previous=None, **values))
-            else:
-                row.previous = row.record
-                for name, value in values.items():
-                    setattr(row, name, value)
-            session.flush()
+            for case_id, record, revision in decisions
+        ]
+        new = [row for row in rows if row["b_case_id"] not in known]
+        old = [row for row in rows if row["b_case_id"] in known]
+        table = cast(Table, CaseDecisionRow.__table__)
+        with translating("recording screening decisions"):
+            if new:
+                session.execute(
+                    insert(table),
+                    [{**_without(row, "b_case_id"), "case_id": row["b_case_id"],
+                      "previous": None} for row in new],
+                )  # fmt: skip
+            if old:
+                session.connection().execute(
+                    update(table)
+                    .where(table.c.case_id == bindparam("b_case_id"))
+                    .values(
+                        previous=table.c.record,
+                        **{name: bindparam(name) for name in rows[0] if name != "b_case_id"},
+                    ),
+                    old,
+                )
 
     # -- quotas --------------------------------------------------------------------------------
 
@@ -228,3 +279,14 @@ class SqlEligibilityRepository:
         if found is None:
             raise NotFound(f"case {number} not found")
         return found
+
+
+def _without(row: Mapping[str, object], name: str) -> dict[str, object]:
+    return {key: value for key, value in row.items() if key != name}
+
+
+def _aware(at: dt.datetime | None) -> dt.datetime | None:
+    # A column of an aggregate comes back without the model's type: naive UTC on SQLite.
+    if at is None or at.tzinfo is not None:
+        return at
+    return at.replace(tzinfo=dt.UTC)
