@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from refuge.config import Settings
 from refuge.domain.errors import InvalidConfiguration
 from refuge.protect import KeyEncryptionKey, create_key_file, load_key_file
+from refuge.protect.shreds import ShredList, shred_list_path
 from refuge.store import (
     SqlUnitOfWork,
     make_engine,
@@ -34,6 +35,11 @@ class Refuge:
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.session_factory, self.kek)
+
+    @property
+    def shred_list(self) -> ShredList:
+        """Shredded households, kept beside the key file so a restore can shred them again."""
+        return ShredList(shred_list_path(self.settings.resolved_key_file), self.kek)
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -60,12 +66,13 @@ def initialise(settings: Settings) -> tuple[bool, Refuge]:
     return created, Refuge(settings, engine, make_session_factory(engine), kek)
 
 
-def bootstrap(settings: Settings | None = None) -> Refuge:
-    """Wire an initialised installation; refuse one whose schema is missing or out of date."""
+def bootstrap(settings: Settings | None = None, *, require_current_schema: bool = True) -> Refuge:
+    """Wire an initialised installation; refuse one whose schema is missing or out of date
+    (unless told not to: a restore brings the schema back itself)."""
     settings = settings or Settings()
     kek = load_key_file(settings.resolved_key_file)
     engine = make_engine(settings.resolved_database_url)
-    if not schema_is_current(engine):
+    if require_current_schema and not schema_is_current(engine):
         engine.dispose()
         raise InvalidConfiguration(
             "the database schema is missing or out of date; run `refuge init`"
