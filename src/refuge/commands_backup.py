@@ -11,6 +11,7 @@ from rich.console import Console
 from refuge.bootstrap import bootstrap
 from refuge.config import Settings
 from refuge.domain.errors import InvalidInput, KeyUnavailable
+from refuge.gate import signing_key_path
 from refuge.protect import load_key_file
 from refuge.protect.purge import destroy_file
 from refuge.protect.shreds import shred_list_path
@@ -95,9 +96,11 @@ def purge(
     destroyed = [path for path in (key_file,) if destroy_file(path)]
     if not destroyed:
         raise KeyUnavailable(f"no key file at {key_file}; nothing to destroy")
-    # The shred list names households only; without the key it proves nothing, so it goes too.
-    if destroy_file(shred_list_path(key_file)):
-        destroyed.append(shred_list_path(key_file))
+    # Sealed under the KEK, these are useless now; they go too so nothing keyed by it is left:
+    # the boarding-pass signing key, and the shred list (household ids only).
+    for path in (signing_key_path(key_file), shred_list_path(key_file)):
+        if destroy_file(path):
+            destroyed.append(path)
     for path in destroyed:
         _out.print(f"destroyed {path} (overwritten, then removed)")
     _out.print(
