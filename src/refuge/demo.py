@@ -7,8 +7,9 @@ import datetime as dt
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 from refuge.bootstrap import Refuge, initialise
 from refuge.cases.services import (
@@ -21,12 +22,14 @@ from refuge.cases.services import (
 )
 from refuge.config import Settings
 from refuge.domain import Household, InvalidConfiguration
+from refuge.eligibility import RecordedFacts, SivStep, record_facts_many
 from refuge.intake import import_list
 from refuge.scenario import HouseholdTruth, Scenario, generate, write_scenario
 
 __all__ = [
     "DemoResult",
     "ListImport",
+    "demo_facts",
     "import_lists",
     "load_scenario",
     "plaintext_found",
@@ -34,6 +37,7 @@ __all__ = [
     "sensitive_values",
 ]
 
+T = TypeVar("T")
 _ACTOR = "demo"
 _BATCH = 500
 _HEX = b"0123456789abcdef"
@@ -66,21 +70,62 @@ def load_scenario(
     *,
     now: dt.datetime,
     truths: Iterable[HouseholdTruth] | None = None,
+    with_facts: bool = False,
 ) -> int:
     """Register the scenario's organisations, programs and households (`truths`, if already
-    built, else built on the way). Returns how many households were loaded."""
+    built, else built on the way), and with `with_facts` plausible screening facts for each
+    case. Returns how many households were loaded."""
     for organisation in scenario.organisations:
         add_organisation(refuge.uow(), organisation, actor=_ACTOR, now=now)
     for program in scenario.programs:
         add_program(refuge.uow(), program, actor=_ACTOR, now=now)
     loaded = 0
-    registrations = (
-        Registration(truth.household, truth.program, truth.sponsor)
-        for truth in (scenario.truths if truths is None else truths)
-    )
-    for batch in _batches(registrations, _BATCH):
-        loaded += len(register_households(refuge.uow(), batch, actor=_ACTOR, now=now))
+    for batch in _batches(scenario.truths if truths is None else truths, _BATCH):
+        registrations = [Registration(t.household, t.program, t.sponsor) for t in batch]
+        numbers = register_households(refuge.uow(), registrations, actor=_ACTOR, now=now)
+        if with_facts:
+            facts = zip(numbers, (demo_facts(truth, now.date()) for truth in batch), strict=True)
+            record_facts_many(refuge.uow(), facts, actor=_ACTOR, now=now)
+        loaded += len(numbers)
     return loaded
+
+
+# The scenario's reasons for risk, in the words of the humanitarian program file.
+_AT_RISK = {
+    "woman_leader": "woman-leader",
+    "journalist": "journalist",
+    "human_rights_defender": "human-rights-defender",
+    "minority_high_risk": "minority-high-risk-profession",
+}
+_SIV_STEPS = tuple(SivStep)
+
+
+def demo_facts(truth: HouseholdTruth, on: dt.date) -> RecordedFacts:
+    """Plausible screening facts for a scenario household, varied by its index so that every
+    outcome occurs: some SIV applicants not yet in the pipeline, some facts never recorded."""
+    n = truth.index
+    common = RecordedFacts(
+        registered_on=on - dt.timedelta(days=n % 120),
+        threat_level=n % 6,
+        medical_need=2 if "medical_need" in truth.vulnerabilities else 0,
+    )
+    if truth.program == "siv":
+        return replace(
+            common, siv_step=_SIV_STEPS[n % len(_SIV_STEPS)], employer="us-government",
+            employment_months=6 + n % 60,
+        )  # fmt: skip
+    if truth.program == "humanitarian-p":
+        at_risk = frozenset(_AT_RISK[v] for v in truth.vulnerabilities if v in _AT_RISK)
+        referral = "ngo" if n % 7 else None
+        return replace(common, vulnerabilities=at_risk, referral=referral)
+    if truth.program == "resettlement-partner":
+        return replace(
+            common, employer="partner-embassy", role="interpreter",
+            accepted_by=frozenset({"DEU"}) if n % 5 else frozenset(),
+        )  # fmt: skip
+    if truth.program == "partner-tcn":
+        return replace(common, accepted_by=frozenset({"GBR"}) if n % 3 else frozenset())
+    return common
 
 
 def sensitive_values(households: Iterable[Household]) -> set[str]:
@@ -130,7 +175,7 @@ def run_demo(
     try:
         now = dt.datetime.now(dt.UTC)
         echo("loading it into a fresh SQLite database, every personal field encrypted")
-        load_scenario(refuge, scenario, now=now)
+        load_scenario(refuge, scenario, now=now, with_facts=True)
         echo("importing each organisation's list as it sent it (CSV, XLSX, HXL; several scripts)")
         # The lists are plaintext as organisations send them: kept only until imported.
         with tempfile.TemporaryDirectory(prefix="refuge-demo-lists-") as lists:
@@ -164,8 +209,8 @@ def import_lists(
     return tuple(done)
 
 
-def _batches(items: Iterable[Registration], size: int) -> Iterator[list[Registration]]:
-    batch: list[Registration] = []
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
     for item in items:
         batch.append(item)
         if len(batch) == size:

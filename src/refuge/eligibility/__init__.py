@@ -50,12 +50,14 @@ from refuge.eligibility.services import (
     define_quotas,
     quota_usage,
     record_case_facts,
+    record_facts_many,
     screen_and_record,
 )
 
 __all__ = [
     "screen_and_record",
     "record_case_facts",
+    "record_facts_many",
     "quota_usage",
     "define_quotas",
     "approve_case",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -31,6 +31,7 @@ __all__ = [
     "define_quotas",
     "quota_usage",
     "record_case_facts",
+    "record_facts_many",
     "screen_and_record",
 ]
 
@@ -192,6 +193,37 @@ def record_case_facts(
         )
         uow.commit()
     return revision
+
+
+def record_facts_many(
+    uow: EligibilityUnitOfWork,
+    items: Iterable[tuple[str, RecordedFacts]],
+    *,
+    actor: str,
+    now: dt.datetime,
+) -> int:
+    """Record the facts of many cases (case number, facts) in one transaction, as a partner's
+    list or a loaded operation brings them; how many were recorded. All or nothing."""
+    count = 0
+    with uow:
+        for number, facts in items:
+            case = uow.cases.get(number)
+            household = uow.households.get(case.household_id)
+            facts.for_case(case, household, now.date(), registered_on=None)
+            revision = uow.eligibility.record_facts(
+                case.id, case.household_id, facts.as_record(), now
+            )
+            uow.audit.record(
+                actor=actor,
+                action="case.facts",
+                object_kind="case",
+                object_id=number,
+                at=now,
+                details={"revision": revision},
+            )
+            count += 1
+        uow.commit()
+    return count
 
 
 def screen_and_record(
