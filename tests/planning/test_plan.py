@@ -356,3 +356,20 @@ def test_standby_lists_cover_every_flight_and_only_those(
     assert result.standby[flights[1].id] == ()
     with pytest.raises(KeyError):
         result.standby[uuid.uuid4()]
+
+
+def test_the_pooled_bound_counts_each_household_once(
+    make_flight: Callable[..., Flight], make_household: Callable[..., PlanningHousehold]
+) -> None:
+    # Two pools (only one flight takes program p2); the two alike households may go to either,
+    # but each only once.
+    flights = [make_flight(10), make_flight(10, programs=frozenset({"siv"}))]
+    households = [
+        make_household(2, score=3),
+        make_household(2, score=1),
+        make_household(3, rank=2, program="p2"),
+    ]
+    result = plan(households, flights, time_limit_s=5, exact_limit=0)
+    assert result.report.status is PlanStatus.OPTIMAL
+    assert [(s.value, s.bound) for s in result.report.stages] == [(4, 4), (3, 3), (8, 8)]
+    assert result.report.gap == 0

@@ -95,9 +95,13 @@ def plan(
     # The greedy plan's time counts against the limit, and as much again is kept for the checks
     # after the solve, which walk the same households; the solver always gets a moment to try.
     budget = max(time_limit_s - 2 * (time.monotonic() - started), min(time_limit_s, 0.05))
-    size = solver.model_size(seating)
+    units = solver.units(seating)
+    size = solver.model_size(units, seating)
     if size > exact_limit:
-        return _pooled(solver, seating, greedy, version, started, budget, workers, size)
+        bounded = solver.relaxed_bound(
+            seating, greedy, time_limit_s=budget, workers=workers, units=units
+        )
+        return _pooled(bounded, greedy, version, started, size)
     outcome: SolverOutcome = solver.solve(
         seating, greedy, time_limit_s=budget, preferred=preferred, workers=workers
     )
@@ -127,18 +131,8 @@ def plan(
 
 
 def _pooled(
-    solver: ModuleType,
-    seating: Seating,
-    greedy: Seating,
-    version: int,
-    started: float,
-    budget: float,
-    workers: int,
-    size: int,
+    outcome: SolverOutcome, greedy: Seating, version: int, started: float, size: int
 ) -> Plan:
-    outcome: SolverOutcome = solver.relaxed_bound(
-        seating, greedy, time_limit_s=budget, workers=workers
-    )
     note = f"exact model too large ({size:,} variables); bound from flights pooled"
     if outcome.note:
         note = f"{note}; {outcome.note}"
