@@ -142,7 +142,7 @@ def row(
         str(len(precedence_violations(result))),
         str(report.status),
         "-" if bound is None else f"{bound:,.0f}",
-        "-" if gap is None else f"{gap:.4%}",
+        "-" if gap is None else f"{gap:.6%}",
     ]
 
 
