@@ -37,6 +37,7 @@ from refuge.store.accounts import (
 from refuge.store.audit import SqlAuditLog
 from refuge.store.cases import SqlCaseRepository
 from refuge.store.eligibility import SqlEligibilityRepository
+from refuge.store.gate import SqlGateRepository
 from refuge.store.households import SqlHouseholdRepository
 from refuge.store.intake import SqlIntakeRepository
 from refuge.store.operation import (
@@ -87,6 +88,7 @@ class SqlUnitOfWork:
             applicant_secrets=SqlApplicantSecretRepository(work),
             case_listing=SqlCaseListing(work),
             eligibility=SqlEligibilityRepository(work),
+            gate=SqlGateRepository(work),
         )
         return self
 
@@ -177,6 +179,11 @@ class SqlUnitOfWork:
     def eligibility(self) -> SqlEligibilityRepository:
         return self._repos().eligibility
 
+    # Gate (refuge.gate.ports.GateUnitOfWork declares it read-only).
+    @property
+    def gate(self) -> SqlGateRepository:
+        return self._repos().gate
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
@@ -229,6 +236,7 @@ class _Repositories:
     applicant_secrets: SqlApplicantSecretRepository
     case_listing: SqlCaseListing
     eligibility: SqlEligibilityRepository
+    gate: SqlGateRepository
 
 
 def _refuse(name: str) -> None:
