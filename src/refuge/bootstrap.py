@@ -34,7 +34,7 @@ class Refuge:
     kek: KeyEncryptionKey
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.session_factory, self.kek)
+        return SqlUnitOfWork(self.session_factory, self.kek, self.shred_list.append)
 
     @property
     def shred_list(self) -> ShredList:

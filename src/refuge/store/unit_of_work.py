@@ -10,6 +10,8 @@ live in memory for the life of one `with` block only.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
@@ -60,9 +62,15 @@ class SqlUnitOfWork:
     alone and refuse: a unit of work's repositories belong to its transaction.
     """
 
-    def __init__(self, session_factory: sessionmaker[Session], kek: KeyEncryptionKey) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        kek: KeyEncryptionKey,
+        on_shred: Callable[[uuid.UUID], None] | None = None,
+    ) -> None:
         self._session_factory = session_factory
         self._kek = kek
+        self._on_shred = on_shred
         self._blind_index = BlindIndex(kek.subkey("blind-index"))
         self._chain = AuditChain(kek.subkey("audit"))
         self._work: Work | None = None
@@ -76,7 +84,7 @@ class SqlUnitOfWork:
         self._repositories = _Repositories(
             organisations=SqlOrganisationRepository(work),
             programs=SqlProgramRepository(work),
-            households=SqlHouseholdRepository(work),
+            households=SqlHouseholdRepository(work, self._on_shred),
             cases=SqlCaseRepository(work),
             flights=SqlFlightRepository(work),
             manifests=SqlManifestRepository(work),
