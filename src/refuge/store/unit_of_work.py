@@ -42,6 +42,7 @@ from refuge.store.eligibility import SqlEligibilityRepository
 from refuge.store.gate import SqlGateRepository
 from refuge.store.households import SqlHouseholdRepository
 from refuge.store.intake import SqlIntakeRepository
+from refuge.store.matching import SqlMatchRepository
 from refuge.store.operation import (
     SqlFlightRepository,
     SqlManifestRepository,
@@ -97,6 +98,7 @@ class SqlUnitOfWork:
             case_listing=SqlCaseListing(work),
             eligibility=SqlEligibilityRepository(work),
             gate=SqlGateRepository(work),
+            matching=SqlMatchRepository(work),
         )
         return self
 
@@ -192,6 +194,11 @@ class SqlUnitOfWork:
     def gate(self) -> SqlGateRepository:
         return self._repos().gate
 
+    # Matching (refuge.matching.ports.MatchUnitOfWork declares it read-only).
+    @property
+    def matching(self) -> SqlMatchRepository:
+        return self._repos().matching
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
@@ -245,6 +252,7 @@ class _Repositories:
     case_listing: SqlCaseListing
     eligibility: SqlEligibilityRepository
     gate: SqlGateRepository
+    matching: SqlMatchRepository
 
 
 def _refuse(name: str) -> None:
