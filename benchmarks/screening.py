@@ -233,7 +233,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--postgres", help="server URL: the stored run uses a scratch database")
     args = parser.parse_args()
-    pure_run(args.cases, args.seed)
+    if args.cases:
+        pure_run(args.cases, args.seed)
     if args.stored:
         with scratch_database(args.postgres) if args.postgres else contextlib.nullcontext() as url:
             stored_run(args.stored, args.seed, url)
