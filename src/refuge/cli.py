@@ -19,6 +19,7 @@ from refuge.bootstrap import bootstrap, initialise
 from refuge.cases.services import OperationSummary, operation_summary, shred_household, verify_audit
 from refuge.commands_backup import backup, purge, restore_command
 from refuge.commands_gate import gate_app
+from refuge.commands_match import match_command, review_app
 from refuge.config import Settings
 from refuge.domain.errors import InvalidConfiguration, InvalidInput, RefugeError
 
@@ -43,6 +44,8 @@ quarantine_app = typer.Typer(
 app.add_typer(quarantine_app, name="quarantine")
 user_app = typer.Typer(help="Staff accounts of the HTTP service.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+app.command("match")(match_command)
+app.add_typer(review_app, name="review")
 app.command("backup")(backup)
 app.command("restore")(restore_command)
 app.command("purge")(purge)
