@@ -87,7 +87,8 @@ def test_demo_loads_an_operation_and_summarises_it(
     # Every organisation's list was imported, and the plaintext files were not left behind.
     assert "harbor-logistics.csv" in result.stdout
     assert "citizen-services.xlsx" in result.stdout
-    assert not list(folder.rglob("*.csv")) and not list(folder.rglob("*.xlsx"))
+    assert not list(folder.rglob("*.csv"))
+    assert not list(folder.rglob("*.xlsx"))
 
 
 def test_demo_database_holds_no_plaintext_names_documents_or_phones(
