@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from refuge.cases.ports import UnitOfWork
 from refuge.domain import Case, Household, InvalidInput, Organisation, Program, Stage
-from refuge.protect.audit import AuditFinding
+from refuge.protect.audit import AuditFinding, Detail
 
 __all__ = [
     "OperationSummary",
@@ -25,6 +25,7 @@ __all__ = [
     "operation_summary",
     "register_households",
     "shred_household",
+    "transition_case",
     "verify_audit",
 ]
 
@@ -147,20 +148,43 @@ def move_case(
         case = uow.cases.get(number)
         if expected_version is not None:
             case.version = expected_version
-        from_stage = case.stage
-        case.move_to(to, actor=actor, at=now, reason=reason)
-        uow.cases.save(case)
-        uow.audit.record(
-            actor=actor,
-            action="case.transition",
-            object_kind="case",
-            object_id=number,
-            at=now,
-            # The reason is free text that may name people: it is kept encrypted on the case.
-            details={"from": str(from_stage), "to": str(to), "with_reason": bool(reason)},
-        )
+        transition_case(uow, case, to, actor=actor, now=now, reason=reason)
         uow.commit()
     return case
+
+
+def transition_case(
+    uow: UnitOfWork,
+    case: Case,
+    to: Stage,
+    *,
+    actor: str,
+    now: dt.datetime,
+    reason: str = "",
+    details: Mapping[str, Detail] | None = None,
+) -> None:
+    """Move, save and audit a case inside a unit of work the caller opened and will commit, so
+    that other changes (a gate scan, a screening decision) land in the same transaction.
+
+    `details` adds codes to the audit event; never free text or personal data.
+    """
+    from_stage = case.stage
+    case.move_to(to, actor=actor, at=now, reason=reason)
+    uow.cases.save(case)
+    uow.audit.record(
+        actor=actor,
+        action="case.transition",
+        object_kind="case",
+        object_id=case.number,
+        at=now,
+        # The reason is free text that may name people: it is kept encrypted on the case.
+        details={
+            "from": str(from_stage),
+            "to": str(to),
+            "with_reason": bool(reason),
+            **(details or {}),
+        },
+    )
 
 
 def shred_household(

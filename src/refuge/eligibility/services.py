@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from refuge.cases.services import transition_case
 from refuge.domain import Case, Conflict, Household, InvalidInput, Stage
 from refuge.eligibility.facts import CaseFacts, SivStep
 from refuge.eligibility.ports import EligibilityUnitOfWork, ScreenableCase, StoredDecision
@@ -373,20 +374,15 @@ def _registered_on(case: Case) -> dt.date | None:
 def _move(
     uow: EligibilityUnitOfWork, case: Case, decision: Decision, *, actor: str, now: dt.datetime
 ) -> None:
-    from_stage = case.stage
     # The read-out is what the person is told; the store seals it under the household's key.
-    case.move_to(decision.stage, actor=actor, at=now, reason=decision.read_out())
-    uow.cases.save(case)
-    uow.audit.record(
+    transition_case(
+        uow,
+        case,
+        decision.stage,
         actor=actor,
-        action="case.transition",
-        object_kind="case",
-        object_id=case.number,
-        at=now,
+        now=now,
+        reason=decision.read_out(),
         details={
-            "from": str(from_stage),
-            "to": str(decision.stage),
-            "with_reason": True,
             "program": decision.program,
             "program_version": decision.program_version,
             "rules": " ".join(r.rule for r in decision.reasons if not r.passed),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from refuge.cases.services import transition_case
 from refuge.domain import (
     Case,
     Conflict,
@@ -557,19 +558,8 @@ def _case(uow: GateUnitOfWork, entry: ManifestEntry) -> Case:
 def _move(
     uow: GateUnitOfWork, case: Case, to: Stage, actor: str, now: dt.datetime, reason: str = ""
 ) -> None:
-    # The same move and audit event as refuge.cases.services.move_case, inside the scan's own
-    # transaction (move_case commits a transaction of its own).
-    from_stage = case.stage
-    case.move_to(to, actor=actor, at=now, reason=reason)
-    uow.cases.save(case)
-    uow.audit.record(
-        actor=actor,
-        action="case.transition",
-        object_kind="case",
-        object_id=case.number,
-        at=now,
-        details={"from": str(from_stage), "to": str(to), "with_reason": bool(reason)},
-    )
+    # Inside the scan's own transaction (move_case commits a transaction of its own).
+    transition_case(uow, case, to, actor=actor, now=now, reason=reason)
 
 
 def _audit_entry(
