@@ -7,30 +7,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from tests.gate.building import build
 from typer.testing import CliRunner, Result
 
 from refuge.bootstrap import initialise
 from refuge.cli import app
 from refuge.config import Settings
-from refuge.domain import (
-    Case,
-    Document,
-    DocumentKind,
-    Flight,
-    Household,
-    ManifestEntry,
-    Organisation,
-    OrganisationKind,
-    PartialDate,
-    Person,
-    PersonName,
-    Program,
-    Relationship,
-    Sex,
-    Stage,
-)
-
-NOW = dt.datetime.now(dt.UTC)
+from refuge.domain import Household
 
 
 def refuge(*args: str, data_dir: Path, stdin: str = "") -> Result:
@@ -38,58 +21,16 @@ def refuge(*args: str, data_dir: Path, stdin: str = "") -> Result:
     return CliRunner().invoke(app, list(args), input=stdin, env={"REFUGE_DATA_DIR": str(data_dir)})
 
 
-def household(n: int) -> Household:
-    principal = Person(
-        PersonName("Wahid", f"Qaderyar{n}"),
-        PartialDate(1984, 3, 21),
-        Sex.MALE,
-        ("AFG",),
-        (Document(DocumentKind.PASSPORT, f"PQ{n:07d}", "AFG", dt.date(2030, 5, 1)),),
-    )
-    child = Person(PersonName("Zarlasht", f"Qaderyar{n}"), PartialDate(2015), Sex.FEMALE, ("AFG",))
-    return Household.of(principal, (child, Relationship.CHILD))
-
-
 @pytest.fixture
 def operation(tmp_path: Path) -> tuple[Path, list[str], list[Household]]:
-    """An initialised installation with flight RCH303 and two manifested households."""
+    """An initialised installation with flight RCH303 and two manifested households, departing
+    a few hours from now (the commands issue and check passes against the real clock)."""
     _, wired = initialise(Settings(data_dir=tmp_path, database_url=None, key_file=None))
-    flight = Flight(
-        "RCH303",
-        "C-17",
-        300,
-        "KBL",
-        "DOH",
-        NOW + dt.timedelta(hours=2),
-        NOW + dt.timedelta(hours=6),
-    )
-    numbers: list[str] = []
-    households = [household(1), household(2)]
     try:
-        with wired.uow() as uow:
-            uow.organisations.add(Organisation("aid-kabul", "Aid Kabul", OrganisationKind.NGO))
-            uow.programs.add(Program("siv", "SIV", precedence=1, quota=50))
-            uow.flights.add(flight)
-            for item in households:
-                uow.households.add(item)
-                case = Case(uow.cases.next_number(), item.id, "siv", "aid-kabul")
-                for stage in (
-                    Stage.REGISTERED,
-                    Stage.ELIGIBLE,
-                    Stage.VETTING_CLEARED,
-                    Stage.APPROVED,
-                    Stage.MANIFESTED,
-                ):
-                    case.move_to(stage, actor="coordinator-1", at=NOW)
-                uow.cases.add(case)
-                uow.manifests.add_many(
-                    ManifestEntry(flight.id, case.id, item.id, m.person.id) for m in item.members
-                )
-                numbers.append(case.number)
-            uow.commit()
+        boarding = build(wired.uow, {"RCH303": 2}, now=dt.datetime.now(dt.UTC))
     finally:
         wired.close()
-    return tmp_path, numbers, households
+    return tmp_path, list(boarding.households), list(boarding.households.values())
 
 
 def test_issue_scan_and_no_show_from_the_command_line(

@@ -36,15 +36,15 @@ PROGRAM = Program("siv", "Special Immigrant Visa", precedence=1, quota=5000)
 _serial = itertools.count(1)
 
 
-def flight(code: str) -> Flight:
+def flight(code: str, *, now: dt.datetime = NOW) -> Flight:
     return Flight(
         code=code,
         aircraft="C-17",
         seats=300,
         origin="KBL",
         destination="DOH",
-        departs_earliest=NOW + dt.timedelta(hours=4),
-        departs_latest=NOW + dt.timedelta(hours=8),
+        departs_earliest=now + dt.timedelta(hours=4),
+        departs_latest=now + dt.timedelta(hours=8),
     )
 
 
@@ -100,7 +100,7 @@ class Boarding:
 def build(
     uow_factory: Callable[[], SqlUnitOfWork], per_flight: dict[str, int], *, now: dt.datetime = NOW
 ) -> Boarding:
-    flights = {code: flight(code) for code in per_flight}
+    flights = {code: flight(code, now=now) for code in per_flight}
     households: dict[str, Household] = {}
     flight_of: dict[str, str] = {}
     with uow_factory() as uow:
