@@ -171,11 +171,13 @@ def run_demo(
     settings = Settings(data_dir=data_dir, database_url=None, key_file=None)
     echo(f"generating a synthetic operation of {people} people (seed {seed})")
     scenario = generate(people, seed)
+    # Households are built on demand; build them once for loading and for the leak check.
+    truths = list(scenario.truths)
     _, refuge = initialise(settings)
     try:
         now = dt.datetime.now(dt.UTC)
         echo("loading it into a fresh SQLite database, every personal field encrypted")
-        load_scenario(refuge, scenario, now=now, with_facts=True)
+        load_scenario(refuge, scenario, now=now, with_facts=True, truths=truths)
         echo("importing each organisation's list as it sent it (CSV, XLSX, HXL; several scripts)")
         # The lists are plaintext as organisations send them: kept only until imported.
         with tempfile.TemporaryDirectory(prefix="refuge-demo-lists-") as lists:
@@ -187,7 +189,7 @@ def run_demo(
         refuge.close()
     if database is None:
         raise InvalidConfiguration("the demo runs on its own SQLite file")
-    values = sensitive_values(scenario.households)
+    values = sensitive_values(truth.household for truth in truths)
     database_files = [database, database.with_name(database.name + "-wal")]
     found = plaintext_found(database_files, values)
     return DemoResult(summary, imports, database, settings.resolved_key_file, len(values), found)
