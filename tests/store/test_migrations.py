@@ -95,6 +95,7 @@ BRANCHES = {
     "0004_eligibility": {"case_facts", "case_decisions", "quotas"},
     "0005_gate": {"boarding_passes", "gate_scans"},
     "0006_matching": {"match_memberships", "match_links", "match_pairs"},
+    "0008_arrival": {"reception_sites", "site_flights", "arrivals"},
 }
 
 

@@ -28,6 +28,7 @@ from refuge.gate.passes import (
     load_public_key,
     pass_qr_png,
     pass_qr_svg,
+    read_pass,
     verify_pass,
 )
 from refuge.gate.ports import GateRepository, GateUnitOfWork, IssuedPass, ScanRecord
@@ -85,6 +86,7 @@ __all__ = [
     "pass_qr_png",
     "pass_qr_svg",
     "read_mrz",
+    "read_pass",
     "scan",
     "scan_batch",
     "signing_key_path",

@@ -50,6 +50,7 @@ __all__ = [
     "load_public_key",
     "pass_qr_png",
     "pass_qr_svg",
+    "read_pass",
     "verify_pass",
 ]
 
@@ -227,6 +228,23 @@ def verify_pass(
     """
     if now.tzinfo is None:
         raise InvalidInput("verify_pass: now must carry a time zone")
+    verified = read_pass(public_keys, token)
+    pass_id = verified.pass_id
+    if verified.flight_code != flight_code:
+        raise PassRefused(RefusalReason.WRONG_FLIGHT, pass_id=pass_id)
+    if now < verified.issued_at - clock_leeway:
+        raise PassRefused(RefusalReason.NOT_YET_VALID, pass_id=pass_id)
+    if now >= verified.valid_until:
+        raise PassRefused(RefusalReason.EXPIRED, pass_id=pass_id)
+    if already_boarded(pass_id):
+        raise PassRefused(RefusalReason.ALREADY_BOARDED, pass_id=pass_id)
+    return verified
+
+
+def read_pass(public_keys: Iterable[Ed25519PublicKey], token: str) -> BoardingPass:
+    """What a genuine pass says, whatever its flight or validity window: form, version, key and
+    signature checked (PassRefused otherwise). For the checks after boarding, at arrival, where
+    a used pass is the expected one."""
     text = token.strip().upper()
     if not text.startswith(BOARDING_PREFIX):
         reason = (
@@ -251,23 +269,11 @@ def verify_pass(
     except InvalidSignature as exc:
         raise PassRefused(RefusalReason.BAD_SIGNATURE) from exc
     # From here on the contents are the issuer's own.
-    pass_id = str(uuid.UUID(bytes=pass_bytes))
-    issued_at = dt.datetime.fromtimestamp(start, dt.UTC)
-    valid_until = dt.datetime.fromtimestamp(end, dt.UTC)
-    pass_flight = payload[_HEAD.size :].decode("ascii")
-    if pass_flight != flight_code:
-        raise PassRefused(RefusalReason.WRONG_FLIGHT, pass_id=pass_id)
-    if now < issued_at - clock_leeway:
-        raise PassRefused(RefusalReason.NOT_YET_VALID, pass_id=pass_id)
-    if now >= valid_until:
-        raise PassRefused(RefusalReason.EXPIRED, pass_id=pass_id)
-    if already_boarded(pass_id):
-        raise PassRefused(RefusalReason.ALREADY_BOARDED, pass_id=pass_id)
     return BoardingPass(
-        pass_id=pass_id,
-        flight_code=pass_flight,
-        issued_at=issued_at,
-        valid_until=valid_until,
+        pass_id=str(uuid.UUID(bytes=pass_bytes)),
+        flight_code=payload[_HEAD.size :].decode("ascii"),
+        issued_at=dt.datetime.fromtimestamp(start, dt.UTC),
+        valid_until=dt.datetime.fromtimestamp(end, dt.UTC),
         key_id=key_bytes.hex(),
     )
 

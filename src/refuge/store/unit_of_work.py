@@ -36,6 +36,7 @@ from refuge.store.accounts import (
     SqlSessionRepository,
     SqlUserRepository,
 )
+from refuge.store.arrival import SqlArrivalRepository
 from refuge.store.audit import SqlAuditLog
 from refuge.store.cases import SqlCaseRepository
 from refuge.store.eligibility import SqlEligibilityRepository
@@ -99,6 +100,7 @@ class SqlUnitOfWork:
             eligibility=SqlEligibilityRepository(work),
             gate=SqlGateRepository(work),
             matching=SqlMatchRepository(work),
+            arrivals=SqlArrivalRepository(work),
         )
         return self
 
@@ -199,6 +201,11 @@ class SqlUnitOfWork:
     def matching(self) -> SqlMatchRepository:
         return self._repos().matching
 
+    # Arrival (refuge.arrival.ports.ArrivalUnitOfWork declares it read-only).
+    @property
+    def arrivals(self) -> SqlArrivalRepository:
+        return self._repos().arrivals
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
@@ -253,6 +260,7 @@ class _Repositories:
     eligibility: SqlEligibilityRepository
     gate: SqlGateRepository
     matching: SqlMatchRepository
+    arrivals: SqlArrivalRepository
 
 
 def _refuse(name: str) -> None:

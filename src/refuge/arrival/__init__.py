@@ -1,0 +1,72 @@
+"""Arrival: reception sites (transit sites and land-border reception points) with capacity,
+people received against flight manifests or as new records at a land border, onward
+departures, occupancy over time, and the warning before a site fills. Pure rules in
+`refuge.arrival.sites`; use cases in `refuge.arrival.services` over the ports in
+`refuge.arrival.ports`."""
+
+from refuge.arrival.ports import Arrival, ArrivalKind, ArrivalRepository, ArrivalUnitOfWork
+from refuge.arrival.services import (
+    ArrivalScan,
+    Departure,
+    LandBorderArrival,
+    Registration,
+    SiteStatus,
+    add_site,
+    arrive_case,
+    arrive_flight,
+    arrive_land_border,
+    arrive_scans,
+    depart,
+    expect_flight,
+    land_border_list,
+    occupancy,
+    occupancy_at_time,
+    site_status,
+    sites_status,
+)
+from refuge.arrival.sites import (
+    DEFAULT_WARN_PERCENT,
+    CapacityWarning,
+    InboundFlight,
+    OccupancyPoint,
+    Site,
+    SiteKind,
+    Stay,
+    capacity_warning,
+    occupancy_at,
+    occupancy_series,
+)
+
+__all__ = [
+    "DEFAULT_WARN_PERCENT",
+    "Arrival",
+    "ArrivalKind",
+    "ArrivalRepository",
+    "ArrivalScan",
+    "ArrivalUnitOfWork",
+    "CapacityWarning",
+    "Departure",
+    "InboundFlight",
+    "LandBorderArrival",
+    "OccupancyPoint",
+    "Registration",
+    "Site",
+    "SiteKind",
+    "SiteStatus",
+    "Stay",
+    "add_site",
+    "arrive_case",
+    "arrive_flight",
+    "arrive_land_border",
+    "arrive_scans",
+    "capacity_warning",
+    "depart",
+    "expect_flight",
+    "land_border_list",
+    "occupancy",
+    "occupancy_at",
+    "occupancy_at_time",
+    "occupancy_series",
+    "site_status",
+    "sites_status",
+]
