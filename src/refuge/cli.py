@@ -17,6 +17,7 @@ from rich.table import Table
 
 from refuge.bootstrap import bootstrap, initialise
 from refuge.cases.services import OperationSummary, operation_summary, shred_household, verify_audit
+from refuge.commands_arrival import arrive_app, depart_command, site_app
 from refuge.commands_backup import backup, purge, restore_command
 from refuge.commands_gate import gate_app
 from refuge.commands_match import match_command, review_app
@@ -50,6 +51,9 @@ app.command("backup")(backup)
 app.command("restore")(restore_command)
 app.command("purge")(purge)
 app.add_typer(gate_app, name="gate")
+app.add_typer(site_app, name="site")
+app.add_typer(arrive_app, name="arrive")
+app.command("depart")(depart_command)
 
 _out = Console(highlight=False)
 _ACTOR = "cli"
