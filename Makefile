@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: demo test check lint types bench sync lock postgres clean
+.PHONY: demo test check lint types bench sync lock postgres browser clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -35,8 +35,9 @@ sync: $(VENV)/.synced
 demo: sync
 	$(BIN)/refuge demo
 
-# The whole suite: lint, types, architecture contracts, then the tests on SQLite and PostgreSQL.
-test: check postgres
+# The whole suite: lint, types, architecture contracts, then the tests on SQLite and PostgreSQL
+# (the pages' tests in headless Debian Chromium, with axe-core for accessibility).
+test: check postgres browser
 	REFUGE_TEST_POSTGRES_URL=$(PG_URL) $(BIN)/pytest -p no:cacheprovider
 
 check: lint types
@@ -56,9 +57,17 @@ postgres:
 	  (command -v pg_ctlcluster >/dev/null && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start && sleep 2) || true
 	@pg_isready -h 127.0.0.1 -p 5432
 
+# The browser tests' needs: Debian's chromium (no browser is downloaded by Playwright) and the
+# npm registry's axe-core and htmx, pinned by package-lock.json.
+browser: node_modules/.package-lock.json
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
 # Every benchmark at its default size (long: minutes each); `support.py` is shared code.
 bench: sync
 	for b in benchmarks/*.py; do [ $$b = benchmarks/support.py ] || $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(TOOLS) node_modules .mypy_cache .ruff_cache .pytest_cache

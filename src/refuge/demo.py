@@ -4,6 +4,7 @@ checked for plaintext personal data on disk."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -11,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
+from refuge.accounts import Guards, Role, enrol_user
 from refuge.bootstrap import Refuge, initialise
 from refuge.cases.services import (
     OperationSummary,
@@ -27,9 +29,11 @@ from refuge.intake import import_list
 from refuge.scenario import HouseholdTruth, Scenario, generate, write_scenario
 
 __all__ = [
+    "DemoAccount",
     "DemoResult",
     "ListImport",
     "demo_facts",
+    "enrol_demo_accounts",
     "import_lists",
     "load_scenario",
     "plaintext_found",
@@ -209,6 +213,41 @@ def import_lists(
         read = report.read if report is not None else 0
         done.append(ListImport(path.name, path.stem, read, outcome.new, outcome.quarantined))
     return tuple(done)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo user: signs in with the password and a code made from the TOTP secret."""
+
+    username: str
+    role: Role
+    organisation: str | None
+    password: str
+    totp_secret: str
+
+
+def enrol_demo_accounts(
+    refuge: Refuge, guards: Guards, *, partner: str, now: dt.datetime
+) -> tuple[DemoAccount, ...]:
+    """One user per role, named after it (`case-officer`), all with one fresh random password;
+    the partner organisation's user works for `partner`."""
+    password = secrets.token_urlsafe(12)
+    accounts = []
+    for role in Role:
+        organisation = partner if role is Role.PARTNER else None
+        username = role.value.replace("_", "-")
+        enrolment = enrol_user(
+            refuge.uow(),
+            guards,
+            username=username,
+            password=password,
+            role=role,
+            organisation=organisation,
+            actor=_ACTOR,
+            now=now,
+        )
+        accounts.append(DemoAccount(username, role, organisation, password, enrolment.totp_secret))
+    return tuple(accounts)
 
 
 def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:

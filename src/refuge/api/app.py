@@ -104,4 +104,7 @@ def create_app(
         applicant,
     ):
         app.include_router(module.router, responses=_PROBLEMS)
+    from refuge.web import install_pages  # here: the pages use the API's dependencies
+
+    install_pages(app)
     return app
