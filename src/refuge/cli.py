@@ -21,6 +21,7 @@ from refuge.commands_arrival import arrive_app, depart_command, site_app
 from refuge.commands_backup import backup, purge, restore_command
 from refuge.commands_gate import gate_app
 from refuge.commands_match import match_command, review_app
+from refuge.commands_plan import flight_app, forecast_command, plan_app
 from refuge.config import Settings
 from refuge.domain.errors import InvalidConfiguration, InvalidInput, RefugeError
 
@@ -54,6 +55,9 @@ app.add_typer(gate_app, name="gate")
 app.add_typer(site_app, name="site")
 app.add_typer(arrive_app, name="arrive")
 app.command("depart")(depart_command)
+app.add_typer(plan_app, name="plan")
+app.add_typer(flight_app, name="flight")
+app.command("forecast")(forecast_command)
 
 _out = Console(highlight=False)
 _ACTOR = "cli"

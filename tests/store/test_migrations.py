@@ -96,6 +96,14 @@ BRANCHES = {
     "0005_gate": {"boarding_passes", "gate_scans"},
     "0006_matching": {"match_memberships", "match_links", "match_pairs"},
     "0008_arrival": {"reception_sites", "site_flights", "arrivals"},
+    "0007_planning": {
+        "plan_versions",
+        "plan_households",
+        "plan_assignments",
+        "plan_standby",
+        "plan_split_permissions",
+        "plan_notifications",
+    },
 }
 
 

@@ -50,6 +50,7 @@ from refuge.store.operation import (
     SqlOrganisationRepository,
     SqlProgramRepository,
 )
+from refuge.store.planning import SqlPlanRepository
 from refuge.store.work import Work, translating
 
 __all__ = ["SqlUnitOfWork"]
@@ -101,6 +102,7 @@ class SqlUnitOfWork:
             gate=SqlGateRepository(work),
             matching=SqlMatchRepository(work),
             arrivals=SqlArrivalRepository(work),
+            plans=SqlPlanRepository(work),
         )
         return self
 
@@ -205,6 +207,10 @@ class SqlUnitOfWork:
     @property
     def arrivals(self) -> SqlArrivalRepository:
         return self._repos().arrivals
+    # Planning (refuge.planning.ports.PlanStoreUnitOfWork declares it read-only).
+    @property
+    def plans(self) -> SqlPlanRepository:
+        return self._repos().plans
 
     def __exit__(
         self,
@@ -261,6 +267,7 @@ class _Repositories:
     gate: SqlGateRepository
     matching: SqlMatchRepository
     arrivals: SqlArrivalRepository
+    plans: SqlPlanRepository
 
 
 def _refuse(name: str) -> None:
