@@ -11,6 +11,7 @@ from typing import Protocol
 
 from refuge.cases.ports import UnitOfWork
 from refuge.domain import ManifestEntry
+from refuge.planning.ports import PlanRepository
 
 __all__ = [
     "GateRepository",
@@ -50,6 +51,7 @@ class ScanRecord:
 
 
 class ManifestRepository(Protocol):
+    def add_many(self, entries: Iterable[ManifestEntry]) -> None: ...
     def get(self, entry_id: uuid.UUID) -> ManifestEntry: ...  # NotFound
     def save(self, entry: ManifestEntry) -> None: ...  # NotFound
     def for_flight(self, flight_id: uuid.UUID) -> list[ManifestEntry]: ...
@@ -74,3 +76,5 @@ class GateUnitOfWork(UnitOfWork, Protocol):
     def manifests(self) -> ManifestRepository: ...
     @property
     def gate(self) -> GateRepository: ...
+    @property
+    def plans(self) -> PlanRepository: ...  # a no-show's seats are re-offered to standby

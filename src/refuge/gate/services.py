@@ -40,6 +40,7 @@ from refuge.gate.passes import (
     verify_pass,
 )
 from refuge.gate.ports import GateUnitOfWork, IssuedPass, ScanRecord
+from refuge.planning import reoffer_in
 
 __all__ = [
     "GateStep",
@@ -301,8 +302,10 @@ def board(
 def no_show(
     uow: GateUnitOfWork, case_number: str, *, flight_code: str, gate_agent: str, now: dt.datetime
 ) -> list[ManifestEntry]:
-    """Mark a case's people who have not boarded as no-shows, freeing their seats for the
-    standby list, and move the case to no_show (unless some of it boarded)."""
+    """Mark a case's people who have not boarded as no-shows, move the case to no_show (unless
+    some of it boarded), and re-offer the seats its household held in the latest plan to the
+    standby lists in order, stored as a new plan version in the same transaction (nobody checked
+    in or boarded moves)."""
     with uow:
         flight = uow.flights.get(flight_code)
         case = uow.cases.get(case_number)
@@ -318,6 +321,7 @@ def no_show(
             _audit_entry(uow, entry, "gate.no_show", flight, case, gate_agent, now, "agent")
         if not any(e.status is ManifestStatus.BOARDED for e in entries):
             _move(uow, case, Stage.NO_SHOW, gate_agent, now, reason=f"not at gate {flight_code}")
+        reoffer_in(uow, [case.household_id], actor=gate_agent, now=now)
         uow.commit()
     return freed
 
