@@ -207,6 +207,7 @@ class SqlUnitOfWork:
     @property
     def arrivals(self) -> SqlArrivalRepository:
         return self._repos().arrivals
+
     # Planning (refuge.planning.ports.PlanStoreUnitOfWork declares it read-only).
     @property
     def plans(self) -> SqlPlanRepository:
