@@ -19,6 +19,7 @@ from refuge.bootstrap import bootstrap, initialise
 from refuge.cases.services import OperationSummary, operation_summary, shred_household, verify_audit
 from refuge.commands_arrival import arrive_app, depart_command, site_app
 from refuge.commands_backup import backup, purge, restore_command
+from refuge.commands_export import export_app
 from refuge.commands_gate import gate_app
 from refuge.commands_match import match_command, review_app
 from refuge.commands_plan import flight_app, forecast_command, plan_app
@@ -58,6 +59,7 @@ app.command("depart")(depart_command)
 app.add_typer(plan_app, name="plan")
 app.add_typer(flight_app, name="flight")
 app.command("forecast")(forecast_command)
+app.add_typer(export_app, name="export")
 
 _out = Console(highlight=False)
 _ACTOR = "cli"

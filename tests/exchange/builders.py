@@ -4,10 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from typing import Any
 
-from refuge.domain import Document, DocumentKind, Flight, PartialDate, Relationship, Sex
+from tests.gate.building import ORGANISATION, PROGRAM, build, family
+
+from refuge.domain import (
+    Case,
+    Document,
+    DocumentKind,
+    Flight,
+    Household,
+    ManifestEntry,
+    PartialDate,
+    PersonName,
+    Relationship,
+    Sex,
+)
 from refuge.exchange import ManifestPassenger, paxlst
+from refuge.store import SqlUnitOfWork
 
 UTC = dt.UTC
 NOW = dt.datetime(2021, 8, 20, 9, 30, tzinfo=UTC)
@@ -62,3 +77,29 @@ def send(flight_: Flight, passengers: list[ManifestPassenger], **extra: Any) -> 
         "now": NOW,
     }
     return paxlst(flight_, passengers, **(envelope | extra))
+
+
+def lettered_flight(
+    uow_factory: Callable[[], SqlUnitOfWork], households: int
+) -> dict[str, Household]:
+    """Flight RCH101 with `households` manifested couples whose names border systems can carry
+    (the gate builder numbers its family names)."""
+    built = build(uow_factory, {"RCH101": 0})
+    flight = built.flights["RCH101"]
+    made: dict[str, Household] = {}
+    with uow_factory() as uow:
+        for letter in "ABCDEFGH"[:households]:
+            household = family()
+            for member in household.members:
+                name = member.person.name
+                member.person.name = PersonName(name.given, f"Qaderyar-{letter}")
+            uow.households.add(household)
+            case = Case(uow.cases.next_number(), household.id, PROGRAM.code, ORGANISATION.code)
+            uow.cases.add(case)
+            uow.manifests.add_many(
+                ManifestEntry(flight.id, case.id, household.id, m.person.id)
+                for m in household.members
+            )
+            made[case.number] = household
+        uow.commit()
+    return made

@@ -1,6 +1,7 @@
 """Exchange: passenger manifests to receiving states (PAXLST), manifest files for people (CSV,
-XLSX), and aggregated statistics without personal data (HXL). Pure code over plain inputs: no
-database, no clock, no network; callers pass the decrypted fields and get text or bytes back."""
+XLSX), and aggregated statistics without personal data (HXL). The writers are pure code over
+plain inputs: no database, no clock, no network; `refuge.exchange.services` reads a stored
+flight or the arrivals through ports and hands them to the writers."""
 
 from refuge.exchange.edifact import EdifactUnreadable
 from refuge.exchange.manifests import (
@@ -18,6 +19,16 @@ from refuge.exchange.paxlst import (
     PassengerList,
     paxlst,
     read_paxlst,
+)
+from refuge.exchange.services import (
+    ExchangeUnitOfWork,
+    ManifestFormat,
+    MovementSource,
+    StatisticsExport,
+    export_manifest,
+    export_paxlst,
+    export_statistics,
+    flight_passengers,
 )
 from refuge.exchange.statistics import (
     DEFAULT_THRESHOLD,
@@ -38,16 +49,24 @@ __all__ = [
     "Countable",
     "Dimension",
     "EdifactUnreadable",
+    "ExchangeUnitOfWork",
     "ListedPassenger",
+    "ManifestFormat",
     "ManifestIncomplete",
     "ManifestPassenger",
     "Movement",
+    "MovementSource",
     "PassengerList",
     "PaxlstFinding",
     "ProtectedTable",
     "Protection",
+    "StatisticsExport",
     "border_name",
     "check_paxlst",
+    "export_manifest",
+    "export_paxlst",
+    "export_statistics",
+    "flight_passengers",
     "manifest_csv",
     "manifest_rows",
     "manifest_xlsx",

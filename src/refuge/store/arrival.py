@@ -14,12 +14,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from refuge.arrival.ports import Arrival, ArrivalKind
 from refuge.arrival.sites import InboundFlight, Site, SiteKind, Stay
 from refuge.domain import ManifestStatus, NotFound
+from refuge.exchange import Movement
 from refuge.store.intake import IntakeRecordRow
-from refuge.store.models import Base, FlightRow, ManifestEntryRow
+from refuge.store.models import Base, CaseRow, FlightRow, ManifestEntryRow, PersonRow
 from refuge.store.work import Work, chunks, translating
 
 __all__ = ["ArrivalRow", "ReceptionSiteRow", "SiteFlightRow", "SqlArrivalRepository"]
 
+# Statistics labels for arrivals not (yet) in a program, or of no stated nationality.
+UNREGISTERED = "unregistered"
+UNKNOWN = "unknown"
 _TRAVELLING = (
     ManifestStatus.MANIFESTED.value,
     ManifestStatus.CHECKED_IN.value,
@@ -228,6 +232,34 @@ class SqlArrivalRepository:
             )
         )
         return [Stay(arrived, departed) for arrived, departed in rows]
+
+    def movements(self) -> list[Movement]:
+        """Every arrival as (day, program, nationality, site): the program of its case (land
+        border arrivals have none yet) and the first nationality of its person or record."""
+        self._work.flush()
+        rows = self._work.session.execute(
+            select(
+                ArrivalRow.arrived_at,
+                ArrivalRow.site,
+                CaseRow.program,
+                PersonRow.nationalities,
+                IntakeRecordRow.nationalities,
+            )
+            .outerjoin(CaseRow, CaseRow.id == ArrivalRow.case_id)
+            .outerjoin(ManifestEntryRow, ManifestEntryRow.id == ArrivalRow.entry_id)
+            .outerjoin(PersonRow, PersonRow.id == ManifestEntryRow.person_id)
+            .outerjoin(IntakeRecordRow, IntakeRecordRow.id == ArrivalRow.record_id)
+            .order_by(ArrivalRow.arrived_at, ArrivalRow.id)
+        )
+        return [
+            Movement(
+                day=arrived.date(),
+                program=program or UNREGISTERED,
+                nationality=((person or record or "").split() or [UNKNOWN])[0],
+                site=site,
+            )
+            for arrived, site, program, person, record in rows
+        ]
 
     def records_of_file(self, file_id: uuid.UUID) -> list[uuid.UUID]:
         self._work.flush()
