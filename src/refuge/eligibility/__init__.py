@@ -53,8 +53,11 @@ from refuge.eligibility.services import (
     record_facts_many,
     screen_and_record,
 )
+from refuge.eligibility.standings import CaseStanding, case_standings
 
 __all__ = [
+    "CaseStanding",
+    "case_standings",
     "screen_and_record",
     "record_case_facts",
     "record_facts_many",
