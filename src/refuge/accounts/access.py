@@ -12,7 +12,11 @@ import datetime as dt
 import uuid
 
 from refuge.accounts.policy import AccountPolicy
-from refuge.accounts.ports import AccountsUnitOfWork
+from refuge.accounts.ports import (
+    AccountsUnitOfWork,
+    OperationUnitOfWork,
+    RecordLine,
+)
 from refuge.accounts.principal import Principal
 from refuge.accounts.roles import FLIGHT_TIME_ROLES, UNMASKED_ROLES, Role, Scope
 from refuge.accounts.views import (
@@ -22,20 +26,39 @@ from refuge.accounts.views import (
     FlightView,
     HouseholdView,
     PersonView,
+    ProblemView,
+    RecordView,
     TransitionView,
     coarse_status,
     mask,
 )
-from refuge.domain import Case, Flight, Household, NotFound, Person
+from refuge.domain import (
+    Case,
+    Flight,
+    Household,
+    InvalidInput,
+    NotFound,
+    Person,
+)
+from refuge.domain.errors import Forbidden
+from refuge.intake import FieldProblem, ImportedFile, QuarantineEntry, SourceRecord
 
 __all__ = [
     "access_case",
     "access_flight",
     "access_household",
+    "access_import",
+    "access_person",
+    "access_quarantined",
+    "access_record",
     "case_view",
     "flight_view",
     "household_view",
+    "listed_organisation",
+    "problem_view",
+    "record_view",
     "sees_flight_times",
+    "submitting_organisation",
 ]
 
 
@@ -72,6 +95,135 @@ def access_flight(uow: AccountsUnitOfWork, principal: Principal, code: str) -> F
         return uow.flights.get(code)
     except NotFound:
         raise missing from None
+
+
+def listed_organisation(principal: Principal, organisation: str | None) -> str | None:
+    """Whose lists, records or quarantine a listing covers: a partner's own organisation's
+    whatever it asks for (another's looks empty), anyone else's as asked (None: all)."""
+    if principal.role is Role.PARTNER:
+        return principal.organisation
+    return organisation
+
+
+def submitting_organisation(principal: Principal, organisation: str | None) -> str:
+    """The organisation a list is imported for: a partner's own; staff must name it."""
+    if principal.role is Role.PARTNER:
+        own = principal.organisation or ""
+        if organisation is not None and organisation != own:
+            raise Forbidden("a partner organisation imports lists for itself only")
+        return own
+    if organisation is None:
+        raise InvalidInput("field organisation: name the organisation that sent the list")
+    return organisation
+
+
+def _own(principal: Principal, organisation: str) -> bool:
+    return principal.role is not Role.PARTNER or organisation == principal.organisation
+
+
+def access_import(
+    uow: OperationUnitOfWork, principal: Principal, file_id: uuid.UUID
+) -> ImportedFile:
+    missing = NotFound(f"import {file_id} not found")
+    if not principal.may(Scope.IMPORTS_READ):
+        raise missing
+    try:
+        file = uow.records.file(file_id)
+    except NotFound:
+        raise missing from None
+    if not _own(principal, file.organisation):
+        raise missing
+    return file
+
+
+def access_quarantined(
+    uow: OperationUnitOfWork, principal: Principal, entry_id: uuid.UUID, scope: Scope
+) -> QuarantineEntry:
+    """A quarantined row, to list (`imports:read`) or to open and correct (`imports:write`)."""
+    missing = NotFound(f"quarantined row {entry_id} not found")
+    if not principal.may(scope):
+        raise missing
+    try:
+        entry = uow.records.quarantine_entry(entry_id)
+    except NotFound:
+        raise missing from None
+    if not _own(principal, entry.organisation):
+        raise missing
+    return entry
+
+
+def access_record(
+    uow: OperationUnitOfWork, principal: Principal, record_id: uuid.UUID
+) -> RecordLine:
+    missing = NotFound(f"source record {record_id} not found")
+    if not principal.may(Scope.RECORDS_READ):
+        raise missing
+    try:
+        line = uow.records.line(record_id)
+    except NotFound:
+        raise missing from None
+    if not _own(principal, line.organisation):
+        raise missing
+    return line
+
+
+def access_person(
+    uow: OperationUnitOfWork, principal: Principal, person_id: uuid.UUID
+) -> list[RecordLine]:
+    """The records matching joined into this person (joining lists of several organisations,
+    so only roles that read persons at all)."""
+    missing = NotFound(f"person {person_id} not found")
+    if not principal.may(Scope.PERSONS_READ):
+        raise missing
+    lines = uow.records.of_person(person_id)
+    if not lines:
+        raise missing
+    return lines
+
+
+def problem_view(problem: FieldProblem) -> ProblemView:
+    return ProblemView(problem.field, problem.problem, str(problem.severity), problem.column)
+
+
+def record_view(principal: Principal, line: RecordLine, stored: SourceRecord) -> RecordView:
+    whole = principal.role in UNMASKED_ROLES
+    record = stored.record
+    where = record.provenance
+    name = record.name
+
+    def shown(number: str | None) -> str | None:
+        return number if whole or number is None else mask(number)
+
+    return RecordView(
+        id=stored.id,
+        organisation=where.organisation,
+        list_name=stored.list_name,
+        file=where.file,
+        sheet=where.sheet,
+        row=where.row,
+        origin=str(stored.origin),
+        withdrawn=stored.withdrawn,
+        person_id=line.person_id,
+        household_id=line.household_id,
+        given=name.given,
+        family=name.family,
+        given_romanised=name.given_romanised,
+        family_romanised=name.family_romanised,
+        script=str(name.script),
+        date_of_birth=record.date_of_birth.iso(),
+        sex=str(record.sex),
+        nationalities=record.nationalities,
+        relationship=str(record.relationship) if record.relationship else None,
+        passport_number=shown(record.passport_number),
+        tazkira_number=shown(record.tazkira_number),
+        phones=tuple(p if whole else mask(p) for p in record.phones),
+        masked=not whole,
+        household_reference=record.household_reference,
+        source_id=record.source_id,
+        notes=record.notes if whole else None,
+        unmapped=record.unmapped if whole else (),
+        warnings=tuple(problem_view(p) for p in record.warnings),
+    )
 
 
 def case_view(principal: Principal, case: Case) -> CaseView | CaseStatusView:

@@ -13,9 +13,25 @@ from typing import Protocol
 from refuge.accounts.roles import Role, Scope
 from refuge.cases.ports import UnitOfWork
 from refuge.domain import InvalidInput, Stage
+from refuge.eligibility.ports import EligibilityRepository
+from refuge.gate.ports import GateUnitOfWork
+from refuge.intake.ports import (
+    ImportedFile,
+    IntakeRepository,
+    Origin,
+    QuarantineEntry,
+    SourceRecord,
+)
+from refuge.intake.records import FieldProblem
+from refuge.matching.ports import MatchRepository
 
 __all__ = [
     "AccountsUnitOfWork",
+    "OperationUnitOfWork",
+    "PersonLine",
+    "RecordLine",
+    "RecordReader",
+    "RowProblems",
     "ApiTokenRecord",
     "ApiTokenRepository",
     "ApplicantSecretRepository",
@@ -149,3 +165,68 @@ class AccountsUnitOfWork(UnitOfWork, Protocol):
     def applicant_secrets(self) -> ApplicantSecretRepository: ...
     @property
     def case_listing(self) -> CaseListing: ...
+
+
+# --- what the service reads of lists, persons, screening and manifests ------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RecordLine:
+    """A source record as listed: where it came from and what became of it, no value of it."""
+
+    id: uuid.UUID
+    organisation: str
+    list_name: str
+    file_id: uuid.UUID
+    file: str
+    sheet: str | None
+    row: int
+    origin: Origin
+    withdrawn: bool
+    shredded: bool
+    person_id: uuid.UUID | None  # None until matching has run over the record
+    household_id: uuid.UUID | None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonLine:
+    id: uuid.UUID
+    household_id: uuid.UUID
+    records: int
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblems:
+    """The problems of one row of an imported file: `rejected` rows went to the quarantine."""
+
+    sheet: str | None
+    row: int
+    rejected: bool
+    problems: tuple[FieldProblem, ...]
+
+
+class RecordReader(Protocol):
+    def lines(
+        self, *, organisation: str | None, limit: int, offset: int, withdrawn: bool = False
+    ) -> list[RecordLine]: ...
+    def line(self, record_id: uuid.UUID) -> RecordLine: ...  # NotFound
+    def of_person(self, person_id: uuid.UUID) -> list[RecordLine]: ...
+    def persons(self, *, limit: int, offset: int) -> list[PersonLine]: ...
+    def get(self, record_id: uuid.UUID) -> SourceRecord: ...  # NotFound, DataShredded
+    def file(self, file_id: uuid.UUID) -> ImportedFile: ...  # NotFound
+    def quarantine_entry(self, entry_id: uuid.UUID) -> QuarantineEntry: ...  # NotFound
+    def file_problems(self, file_id: uuid.UUID) -> list[RowProblems]: ...
+
+
+class OperationUnitOfWork(AccountsUnitOfWork, GateUnitOfWork, Protocol):
+    """The whole operation as the service reaches it: accounts and cases, the gate's manifests,
+    passes and scans, the lists sent in, matching and screening."""
+
+    @property
+    def intake(self) -> IntakeRepository: ...
+    @property
+    def matching(self) -> MatchRepository: ...
+    @property
+    def eligibility(self) -> EligibilityRepository: ...
+    @property
+    def records(self) -> RecordReader: ...

@@ -45,17 +45,34 @@ class Scope(enum.StrEnum):
     USERS_WRITE = "users:write"
     AUDIT_READ = "audit:read"
     REPORTS_READ = "reports:read"
+    # Lists sent in: uploading them (and correcting their quarantined rows), and reading what
+    # became of them. A partner's are limited to its own organisation's lists.
+    IMPORTS_READ = "imports:read"
+    IMPORTS_WRITE = "imports:write"
+    RECORDS_READ = "records:read"  # source records as the lists had them
+    PERSONS_READ = "persons:read"  # the persons matching joined records into
+    REVIEW_READ = "review:read"
+    REVIEW_WRITE = "review:write"  # confirm, reject or undo an uncertain pair
+    SCREENING_READ = "screening:read"
+    SCREENING_WRITE = "screening:write"  # record a security screening outcome
+    SCREENING_RUN = "screening:run"  # screen cases against the programs' rules
 
 
 _S = Scope
 _BASE = frozenset({_S.PROGRAMS_READ, _S.ORGANISATIONS_READ})
 _CASEWORK = _BASE | {_S.CASES_READ, _S.CASES_WRITE, _S.HOUSEHOLDS_READ, _S.FLIGHTS_READ}
+_LISTS = frozenset({_S.IMPORTS_READ, _S.IMPORTS_WRITE, _S.RECORDS_READ})
+_IDENTITIES = frozenset({_S.RECORDS_READ, _S.PERSONS_READ, _S.SCREENING_READ})
 
 ROLE_SCOPES: Mapping[Role, frozenset[Scope]] = {
-    # A partner sees its own submissions' coarse status and nothing of the people behind them.
-    Role.PARTNER: _BASE | {_S.CASES_READ},
-    Role.CASE_OFFICER: _CASEWORK | {_S.REPORTS_READ},
-    Role.VETTING_OFFICER: _CASEWORK | {_S.REPORTS_READ},
+    # A partner sees its own submissions' coarse status, and the records of its own lists as it
+    # sent them (masked): nothing of persons that other organisations' lists were joined into.
+    Role.PARTNER: _BASE | _LISTS | {_S.CASES_READ},
+    Role.CASE_OFFICER: _CASEWORK
+    | _LISTS
+    | _IDENTITIES
+    | {_S.REPORTS_READ, _S.REVIEW_READ, _S.REVIEW_WRITE, _S.SCREENING_RUN},
+    Role.VETTING_OFFICER: _CASEWORK | _IDENTITIES | {_S.REPORTS_READ, _S.SCREENING_WRITE},
     Role.COORDINATOR: frozenset(Scope),
     Role.FLIGHT_OPERATIONS: _BASE | {_S.FLIGHTS_READ},
     Role.GATE_AGENT: _CASEWORK,

@@ -19,7 +19,10 @@ __all__ = [
     "DocumentView",
     "FlightView",
     "HouseholdView",
+    "PersonRecordsView",
     "PersonView",
+    "ProblemView",
+    "RecordView",
     "TransitionView",
     "coarse_status",
     "mask",
@@ -156,3 +159,55 @@ class FlightView:
     departs_latest: dt.datetime | None
     times_released: bool
     programs: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemView:
+    field: str
+    problem: str  # never quotes the value
+    severity: str
+    column: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordView:
+    """A source record as its list had it, with where it came from; numbers masked, notes and
+    unmapped cells left out, unless the role checks them."""
+
+    id: uuid.UUID
+    organisation: str
+    list_name: str
+    file: str
+    sheet: str | None
+    row: int
+    origin: str
+    withdrawn: bool
+    person_id: uuid.UUID | None
+    household_id: uuid.UUID | None
+    given: str
+    family: str
+    given_romanised: str
+    family_romanised: str
+    script: str
+    date_of_birth: str
+    sex: str
+    nationalities: tuple[str, ...]
+    relationship: str | None
+    passport_number: str | None
+    tazkira_number: str | None
+    phones: tuple[str, ...]
+    masked: bool
+    household_reference: str | None
+    source_id: str | None
+    notes: str | None  # only for roles that see whole records
+    unmapped: tuple[tuple[str, str], ...]  # likewise
+    warnings: tuple[ProblemView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecordsView:
+    """A person as matching joined them: the records that are this one person."""
+
+    id: uuid.UUID
+    household_id: uuid.UUID | None
+    records: tuple[RecordView, ...]

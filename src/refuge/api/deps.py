@@ -13,8 +13,8 @@ from fastapi import Depends, Request
 
 from refuge.accounts import (
     AccountPolicy,
-    AccountsUnitOfWork,
     Guards,
+    OperationUnitOfWork,
     Principal,
     authenticate_session,
     authenticate_token,
@@ -55,7 +55,7 @@ class Service:
     def policy(self) -> AccountPolicy:
         return self.guards.policy
 
-    def uow(self) -> AccountsUnitOfWork:
+    def uow(self) -> OperationUnitOfWork:
         return self.refuge.uow()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,26 +22,55 @@ __all__ = [
     "CaseLineOut",
     "CaseOut",
     "CaseStatusOut",
+    "CellOut",
+    "CorrectionIn",
+    "CorrectionOut",
+    "DecisionIn",
+    "DecisionOut",
     "DocumentOut",
+    "EligibilityDecisionOut",
     "EnrolmentOut",
     "FlightOut",
     "HouseholdOut",
+    "ImportOut",
+    "ImportReportOut",
+    "ImportResultOut",
     "LoginIn",
+    "ManifestHouseholdOut",
+    "ManifestOut",
+    "ManifestMemberOut",
     "OrganisationIn",
     "OrganisationOut",
+    "PairVerdictOut",
+    "PersonLineOut",
     "PersonOut",
+    "PersonRecordsOut",
     "Problem",
+    "ProblemOut",
     "ProgramIn",
     "ProgramOut",
+    "QuarantineEntryOut",
+    "QuarantinedRowOut",
+    "RecordLineOut",
+    "RecordOut",
     "ReportOut",
+    "ReportedProblemOut",
+    "ReviewPairOut",
     "RevokedOut",
+    "RowProblemsOut",
+    "RuleResultOut",
+    "ScreeningOut",
+    "ScreeningRunIn",
+    "ScreeningRunOut",
     "SessionOut",
+    "SheetOut",
     "TokenIn",
     "TokenOut",
     "TransitionIn",
     "TransitionOut",
     "UserIn",
     "UserOut",
+    "VettingIn",
 ]
 
 
@@ -291,3 +321,282 @@ class ApplicantStatusIn(_In):
 
 class ApplicantStatusOut(_Out):
     status: CoarseStatus
+
+
+# --- lists sent in, records and persons ---------------------------------------------------------
+
+
+class ProblemOut(_Out):
+    """What is wrong with one field of one row: names the field and column, never the value."""
+
+    field: str
+    problem: str
+    severity: str
+    column: str | None
+
+
+class ImportOut(_Out):
+    id: uuid.UUID
+    organisation: str
+    list_name: str
+    file: str
+    content_hash: str
+    imported_at: dt.datetime
+    actor: str
+    counts: dict[str, int]
+
+
+class ReportedProblemOut(_Out):
+    sheet: str | None
+    row: int
+    field: str
+    problem: str
+    severity: str
+    column: str | None
+
+
+class SheetOut(_Out):
+    sheet: str | None
+    header_row: int
+    profile: str | None = Field(description="the mapping profile; null: proposed from headers")
+    mapped: dict[str, str] = Field(description="column header -> Refuge field")
+    unmapped: list[str]
+    skipped: str | None
+
+
+class ImportResultOut(_Out):
+    """What one upload did, with the row-level report (first problems listed, all counted)."""
+
+    already: bool = Field(description="the same bytes were imported before; nothing was added")
+    imported: ImportOut
+    sheets: list[SheetOut]
+    problems: list[ReportedProblemOut]
+    problems_not_listed: int
+
+
+class RowProblemsOut(_Out):
+    sheet: str | None
+    row: int
+    rejected: bool = Field(description="the row went to the quarantine")
+    problems: list[ProblemOut]
+
+
+class ImportReportOut(_Out):
+    imported: ImportOut
+    rows: list[RowProblemsOut]
+
+
+class QuarantineEntryOut(_Out):
+    id: uuid.UUID
+    organisation: str
+    list_name: str
+    file_id: uuid.UUID
+    file: str
+    sheet: str | None
+    row: int
+    status: str
+    problems: list[ProblemOut]
+    corrected_fields: list[str]
+    record_id: uuid.UUID | None
+
+
+class CellOut(_Out):
+    column: str
+    value: str
+
+
+class QuarantinedRowOut(_Out):
+    entry: QuarantineEntryOut
+    values: list[CellOut]
+    corrections: dict[str, str]
+
+
+class CorrectionIn(_In):
+    corrections: dict[str, Annotated[str, Field(max_length=1000, pattern=_FREE_TEXT)]] = Field(
+        min_length=1, description="Refuge field name -> corrected value"
+    )
+
+
+class CorrectionOut(_Out):
+    id: uuid.UUID
+    accepted: bool
+    record_id: uuid.UUID | None
+    new_record: bool
+    problems: list[ProblemOut]
+
+
+class RecordLineOut(_Out):
+    """Where a record came from and what matching made of it; no value of it."""
+
+    id: uuid.UUID
+    organisation: str
+    list_name: str
+    file: str
+    sheet: str | None
+    row: int
+    origin: str
+    withdrawn: bool
+    shredded: bool
+    person_id: uuid.UUID | None
+    household_id: uuid.UUID | None
+
+
+class RecordOut(_Out):
+    """A source record as its list had it; numbers masked unless the role checks them."""
+
+    id: uuid.UUID
+    organisation: str
+    list_name: str
+    file: str
+    sheet: str | None
+    row: int
+    origin: str
+    withdrawn: bool
+    person_id: uuid.UUID | None
+    household_id: uuid.UUID | None
+    given: str
+    family: str
+    given_romanised: str
+    family_romanised: str
+    script: str
+    date_of_birth: str
+    sex: str
+    nationalities: list[str]
+    relationship: str | None
+    passport_number: str | None
+    tazkira_number: str | None
+    phones: list[str]
+    masked: bool
+    household_reference: str | None
+    source_id: str | None
+    notes: str | None
+    unmapped: list[tuple[str, str]]
+    warnings: list[ProblemOut]
+
+
+class PersonLineOut(_Out):
+    id: uuid.UUID
+    household_id: uuid.UUID
+    records: int
+
+
+class PersonRecordsOut(_Out):
+    id: uuid.UUID
+    household_id: uuid.UUID | None
+    records: list[RecordOut]
+
+
+class PairVerdictOut(_Out):
+    field: str
+    level: str
+    verdict: str
+    bayes_factor: float
+
+
+class ReviewPairOut(_Out):
+    id: uuid.UUID
+    left: uuid.UUID = Field(description="a source record id")
+    right: uuid.UUID
+    probability: float
+    fields: list[PairVerdictOut]
+    decision: str
+    found_at: dt.datetime
+    decided_at: dt.datetime | None
+    decided_by: str | None
+
+
+class DecisionIn(_In):
+    decision: Literal["confirm", "reject"]
+
+
+class DecisionOut(_Out):
+    pair: ReviewPairOut
+    persons_before: int
+    persons_after: int
+
+
+# --- screening and manifests --------------------------------------------------------------------
+
+
+class RuleResultOut(_Out):
+    rule: str
+    effect: str
+    passed: bool
+    text: str
+    unknown: list[str]
+
+
+class EligibilityDecisionOut(_Out):
+    program: str
+    program_version: str
+    on: dt.date
+    outcome: str
+    read_out: str
+    reasons: list[RuleResultOut]
+    results: list[RuleResultOut]
+
+
+class ScreeningOut(_Out):
+    number: str
+    stage: Stage | None = Field(description="null for roles shown the coarse status only")
+    status: CoarseStatus
+    decision: EligibilityDecisionOut | None
+
+
+class ScreeningRunIn(_In):
+    only_changed: bool = Field(default=False, strict=True)
+
+
+class ScreeningRunOut(_Out):
+    screened: int
+    unchanged: int
+    counts: dict[str, int]
+    moved: int
+    first_screened: int
+    changes: list[str] = Field(description="who changed outcome and why: case numbers and rules")
+    without_program: list[str]
+    unreadable: list[str]
+    quotas: list[str]
+
+
+class VettingIn(_In):
+    outcome: Literal["cleared", "refused"]
+    reason: str = Field(default="", max_length=2000, pattern=_FREE_TEXT)
+    expected_version: int | None = Field(
+        default=None, ge=0, strict=True, description="the version read; or send it as If-Match"
+    )
+
+
+class ManifestMemberOut(_Out):
+    """One person on a manifest: personal fields empty for roles that do not read households,
+    the document number masked for roles that do not check documents."""
+
+    entry_id: uuid.UUID
+    relationship: str
+    status: str
+    family_name: str
+    given_names: str
+    written_name: str
+    sex: str
+    date_of_birth: str
+    nationality: str
+    document_kind: str
+    document_number: str
+    document_issuing_state: str
+
+
+class ManifestHouseholdOut(_Out):
+    household_id: uuid.UUID
+    case_number: str
+    members: list[ManifestMemberOut]
+    standby_rank: int | None
+    shredded: bool
+
+
+class ManifestOut(_Out):
+    flight: FlightOut
+    households: list[ManifestHouseholdOut] = Field(description="holding or having held seats")
+    standby: list[ManifestHouseholdOut] = Field(description="in the order offered seats")
+    seated: int
+    names_shown: bool
+    documents_masked: bool

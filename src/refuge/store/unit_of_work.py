@@ -51,6 +51,7 @@ from refuge.store.operation import (
     SqlProgramRepository,
 )
 from refuge.store.planning import SqlPlanRepository
+from refuge.store.records import SqlRecordReader
 from refuge.store.work import Work, translating
 
 __all__ = ["SqlUnitOfWork"]
@@ -103,6 +104,7 @@ class SqlUnitOfWork:
             matching=SqlMatchRepository(work),
             arrivals=SqlArrivalRepository(work),
             plans=SqlPlanRepository(work),
+            records=SqlRecordReader(work),
         )
         return self
 
@@ -213,6 +215,11 @@ class SqlUnitOfWork:
     def plans(self) -> SqlPlanRepository:
         return self._repos().plans
 
+    # What the service reads of records and persons (refuge.accounts.ports.RecordReader).
+    @property
+    def records(self) -> SqlRecordReader:
+        return self._repos().records
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
@@ -269,6 +276,7 @@ class _Repositories:
     matching: SqlMatchRepository
     arrivals: SqlArrivalRepository
     plans: SqlPlanRepository
+    records: SqlRecordReader
 
 
 def _refuse(name: str) -> None:

@@ -26,21 +26,21 @@ from refuge.api.schemas import (
 )
 from refuge.domain import InvalidInput, Stage
 
-__all__ = ["router"]
+__all__ = ["case_answer", "router", "version_read"]
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
 CaseNumber = Annotated[str, Path(min_length=1, max_length=32, pattern=LINE)]
 
 
-def _out(view: CaseView | CaseStatusView, response: Response) -> CaseOut | CaseStatusOut:
+def case_answer(view: CaseView | CaseStatusView, response: Response) -> CaseOut | CaseStatusOut:
     if isinstance(view, CaseView):
         response.headers["ETag"] = f'"{view.version}"'
         return CaseOut.model_validate(view)
     return CaseStatusOut.model_validate(view)
 
 
-def _version(if_match: str | None, body: int | None) -> int | None:
+def version_read(if_match: str | None, body: int | None) -> int | None:
     if if_match is None:
         return body
     text = if_match.strip().removeprefix("W/").strip('"')
@@ -70,7 +70,7 @@ def cases(
 def case(
     number: CaseNumber, principal: Acting, svc: Svc, now: Now, response: Response
 ) -> CaseOut | CaseStatusOut:
-    return _out(read_case(svc.uow(), principal, number, now=now), response)
+    return case_answer(read_case(svc.uow(), principal, number, now=now), response)
 
 
 @router.post("/{number}/transitions", response_model=CaseOut | CaseStatusOut)
@@ -85,7 +85,7 @@ def move(
 ) -> CaseOut | CaseStatusOut:
     """Move the case to `to`. Needs the version read (If-Match or `expected_version`); a newer
     version stored since answers 409 `stale_object`."""
-    expected = _version(if_match, body.expected_version)
+    expected = version_read(if_match, body.expected_version)
     if expected is None:
         raise InvalidInput("send the version read, as If-Match or expected_version")
     view = transition_case(
@@ -97,7 +97,7 @@ def move(
         expected_version=expected,
         now=now,
     )
-    return _out(view, response)
+    return case_answer(view, response)
 
 
 @router.post("/{number}/applicant-secret", response_model=ApplicantSecretOut)
