@@ -56,6 +56,9 @@ class Scope(enum.StrEnum):
     SCREENING_READ = "screening:read"
     SCREENING_WRITE = "screening:write"  # record a security screening outcome
     SCREENING_RUN = "screening:run"  # screen cases against the programs' rules
+    SITES_READ = "sites:read"  # reception sites, their occupancy and warnings: counts only
+    SITES_WRITE = "sites:write"  # sites added, flights expected at them
+    ARRIVALS_WRITE = "arrivals:write"  # people received at a site, and their departures
 
 
 _S = Scope
@@ -76,7 +79,7 @@ ROLE_SCOPES: Mapping[Role, frozenset[Scope]] = {
     Role.COORDINATOR: frozenset(Scope),
     Role.FLIGHT_OPERATIONS: _BASE | {_S.FLIGHTS_READ},
     Role.GATE_AGENT: _CASEWORK,
-    Role.RECEPTION_OFFICER: _CASEWORK,
+    Role.RECEPTION_OFFICER: _CASEWORK | {_S.SITES_READ, _S.ARRIVALS_WRITE},
     # The auditor reads everything and changes nothing.
     Role.AUDITOR: frozenset(s for s in Scope if s.value.endswith(":read")),
 }

@@ -29,6 +29,7 @@ from refuge.api.routes import (
     review,
     screening,
     session,
+    sites,
     tokens,
     users,
 )
@@ -116,6 +117,7 @@ def create_app(
         audit,
         reports,
         applicant,
+        sites,
     ):
         app.include_router(module.router, responses=_PROBLEMS)
     from refuge.web import install_pages  # here: the pages use the API's dependencies
