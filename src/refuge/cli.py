@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import uuid
 from collections.abc import Callable, Iterator
@@ -278,6 +279,7 @@ def import_(
                 sheet=sheet,
                 list_name=list_name,
                 on_progress=on_progress,
+                background=(os.cpu_count() or 1) > 1,  # reads on one core, stores on another
             )
     finally:
         refuge.close()

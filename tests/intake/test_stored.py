@@ -115,12 +115,13 @@ def test_the_scenario_lists_are_stored_with_every_row_accounted_for(
     assert sum(int(str(e.details["read"])) for e in events) == total_new + total_quarantined
 
 
+@pytest.mark.parametrize("background", [False, True], ids=["read-in-process", "read-in-background"])
 def test_records_come_back_exactly_as_the_list_was_read(
-    uow_factory: UowFactory, scenario_lists: ScenarioFiles
+    uow_factory: UowFactory, scenario_lists: ScenarioFiles, background: bool
 ) -> None:
     path = next(p for p in scenario_lists.lists if p.suffix == ".csv")
     organisations(uow_factory, path.stem)
-    run(uow_factory, path, organisation=path.stem)
+    outcome = run(uow_factory, path, organisation=path.stem, background=background)
 
     read = [
         r
@@ -129,6 +130,8 @@ def test_records_come_back_exactly_as_the_list_was_read(
     ]
     stored = sorted((s.record for s in records(uow_factory)), key=lambda r: r.provenance.row)
     assert stored == read
+    assert outcome.report is not None
+    assert (outcome.report.read, outcome.new) == (len(read) + outcome.quarantined, len(read))
 
 
 def test_nothing_personal_is_readable_anywhere_in_the_database(

@@ -127,11 +127,14 @@ def import_list(
     on_progress: Callable[[Progress], None] | None = None,
     today: dt.date | None = None,
     batch: int = DEFAULT_BATCH,
+    background: bool = False,
 ) -> ImportOutcome:
     """Import the list at `path` for `organisation` (see the module docstring).
 
     NotFound if the organisation is unknown; InvalidInput for a file that cannot be read as a
-    list. Rows are stored `batch` at a time, so memory does not grow with the file.
+    list. Rows are stored `batch` at a time, so memory does not grow with the file. With
+    `background`, the list is read in a process of its own while the rows read are stored (see
+    read_list): the same outcome, sooner on a machine with a core to spare.
     """
     if not path.is_file():
         raise InvalidInput(f"file {path.name}: not found or not a file")
@@ -147,6 +150,7 @@ def import_list(
             limits=limits,
             on_progress=on_progress,
             today=today,
+            background=background,
         )
         earlier = uow.intake.find_file(organisation, run.report.content_hash)
         if earlier is not None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 from refuge.domain.errors import InvalidInput
+from refuge.intake.background import read_in_background
 from refuge.intake.fields import NAME_FIELDS, IntakeField
 from refuge.intake.keys import content_material, identity_material
 from refuge.intake.profiles import (
@@ -57,7 +58,7 @@ class IntakeRun(Iterator[Result]):
     """The results of reading one list, produced as they are iterated. `report` fills in as they
     are; it is complete (`report.finished`) once the iteration ends."""
 
-    def __init__(self, results: Iterator[Result], report: IntakeReport) -> None:
+    def __init__(self, results: Generator[Result, None, None], report: IntakeReport) -> None:
         self.report = report
         # The mapping each sheet was read with (None: a CSV's only table), as sheets are reached:
         # what a correction of a rejected row is checked against later.
@@ -69,6 +70,10 @@ class IntakeRun(Iterator[Result]):
 
     def __next__(self) -> Result:
         return next(self._results)
+
+    def close(self) -> None:
+        """Stop reading (and a background reader with it) before the end of the list."""
+        self._results.close()
 
 
 def inspect_list(
@@ -91,6 +96,7 @@ def read_list(
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     max_listed: int = DEFAULT_MAX_LISTED,
     today: dt.date | None = None,
+    background: bool = False,
 ) -> IntakeRun:
     """Read the list at `path` for `organisation`, one result per non-blank row.
 
@@ -101,7 +107,9 @@ def read_list(
     when a workbook is read sheet by sheet.
 
     The file is checked against `limits` and hashed before this returns; rows are read as the
-    run is iterated.
+    run is iterated. With `background`, they are read in a forked process of their own while
+    the caller works on the ones before them (see refuge.intake.background): the same results,
+    report and progress, using a second core.
     """
     if profile is not None and profile.organisation not in (organisation, SHARED):
         raise InvalidInput(
@@ -109,6 +117,7 @@ def read_list(
             f"not {organisation}"
         )
     today = today or dt.datetime.now(dt.UTC).date()
+    profiles = list(profiles)  # read more than once, here and in a background reader
     reader = ListReader(path, sheet=sheet, limits=limits)
     # The organisation's own profiles first: among equally good ones, the first is chosen.
     own = [p for p in profiles if p.organisation == organisation]
@@ -116,7 +125,7 @@ def read_list(
     report = IntakeReport(path.name, reader.content_hash, organisation, max_listed)
     mappings: dict[str | None, ColumnMapping] = {}
 
-    def results() -> Iterator[Result]:
+    def results() -> Generator[Result, None, None]:
         mapping: ColumnMapping | None = None
         header: Header | None = None
         seen = _Seen()
@@ -144,7 +153,25 @@ def read_list(
         if on_progress is not None:
             on_progress(Progress(report.read, 1.0))
 
-    run = IntakeRun(results(), report)
+    if background:
+
+        def start(progress: Callable[[Progress], None]) -> IntakeRun:
+            return read_list(
+                path,
+                organisation=organisation,
+                profile=profile,
+                profiles=profiles,
+                sheet=sheet,
+                limits=limits,
+                on_progress=progress if on_progress is not None else None,
+                min_confidence=min_confidence,
+                max_listed=max_listed,
+                today=today,
+            )
+
+        run = IntakeRun(read_in_background(start, report, mappings, on_progress), report)
+    else:
+        run = IntakeRun(results(), report)
     run.mappings = mappings
     return run
 

@@ -7,7 +7,6 @@ GCM associated data, so a ciphertext copied into another row or field does not d
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import re
@@ -66,8 +65,8 @@ class BlindIndex:
         self._key = key
 
     def _digest(self, kind: str, value: str) -> str:
-        message = f"{kind}\x00{value}".encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+        # One-shot HMAC: the same digest as hmac.new(...).hexdigest(), computed in C.
+        return hmac.digest(self._key, f"{kind}\x00{value}".encode(), "sha256").hex()
 
     def document(self, number: str) -> str:
         """Document numbers compare without spaces, dashes or case, and whatever script their
@@ -87,6 +86,8 @@ class BlindIndex:
 
 
 def _ascii_digits(text: str) -> str:
+    if text.isascii():  # NFKC leaves ASCII as it is, and its only digits are 0-9
+        return text
     # NFKC folds full-width letters and digits; Arabic-Indic and Persian digits it leaves alone.
     folded = unicodedata.normalize("NFKC", text)
     return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in folded)

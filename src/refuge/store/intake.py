@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import operator
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, cast
@@ -207,7 +208,34 @@ class SqlIntakeRepository:
         if self._work.dialect == "postgresql":
             self._copy(_table(model).name, rows)
         else:
-            self._work.session.execute(insert(_table(model)), rows)
+            self._executemany(_table(model), rows)
+
+    def _executemany(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """SQLite: one driver-level executemany, each value bound by its column type's own
+        processor as SQLAlchemy's statement path would bind it, and a value every row shares
+        bound once. The statement path spent as long preparing parameters as SQLite storing."""
+        connection = self._work.session.connection()
+        dialect = connection.dialect
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(rows[0]))
+        columns = list(compiled.positiontup or ())  # the statement's parameters, in order
+        first = rows[0]
+        plan: list[tuple[bool, Any, Any]] = []  # (shared by every row, its bound value, processor)
+        for name in columns:
+            processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            value = first[name]
+            if all(row[name] is value for row in rows):
+                plan.append((True, processor(value) if processor else value, None))
+            else:
+                plan.append((False, None, processor))
+        values = operator.itemgetter(*columns)  # a row's values in the statement's order
+        parameters = [
+            tuple(
+                bound if shared else processor(value) if processor else value
+                for (shared, bound, processor), value in zip(plan, values(row), strict=True)
+            )
+            for row in rows
+        ]
+        connection.exec_driver_sql(compiled.string, parameters)
 
     def _copy(self, table: str, rows: list[dict[str, Any]]) -> None:
         """PostgreSQL: COPY the rows in, in this transaction; several times quicker than an

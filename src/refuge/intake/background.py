@@ -1,0 +1,248 @@
+"""Reading a list in a process of its own, so that on a machine with more than one core the
+reading and normalising of a list's next rows overlaps with storing the rows before them.
+
+The child runs `read_list` unchanged and hands its results over in chunks as plain tuples
+(marshal): passing pickled dataclasses costs more than reading the rows did. The parent rebuilds
+the results without checking their values again (the child did), fills in the same report and
+mappings, and raises an error the child met at the same point of the iteration. The pipe
+between them holds a chunk or two, so a child that runs ahead waits: memory stays flat.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import marshal
+import multiprocessing
+import pickle
+from collections.abc import Callable, Generator
+from multiprocessing.connection import Connection
+from typing import Any, Final, TypeVar
+
+from refuge.domain.dates import PartialDate
+from refuge.domain.errors import RefugeError
+from refuge.domain.people import PersonName, Relationship, Script, Sex
+from refuge.intake.names import WrittenName
+from refuge.intake.profiles import ColumnMapping
+from refuge.intake.records import FieldProblem, IntakeRecord, Provenance, RejectedRow, Severity
+from refuge.intake.report import IntakeReport
+
+__all__ = ["RECORD_FIELDS", "pack_result", "read_in_background", "unpack_result"]
+
+Result = IntakeRecord | RejectedRow
+Packed = tuple[Any, ...]
+T = TypeVar("T")
+
+CHUNK: Final = 500
+# The fields pack_result carries, in order; a test holds this to IntakeRecord's own fields.
+RECORD_FIELDS: Final = (
+    "provenance",
+    "name",
+    "father_name",
+    "date_of_birth",
+    "sex",
+    "nationalities",
+    "passport_number",
+    "tazkira_number",
+    "phones",
+    "household_reference",
+    "relationship",
+    "program_hint",
+    "notes",
+    "source_id",
+    "unmapped",
+    "warnings",
+)
+_ROWS: Final = b"R"  # a chunk of packed results (marshal)
+_NOTE: Final = b"N"  # progress, mappings, the end or an error (pickle)
+_SEX: Final = {member.value: member for member in Sex}
+_SCRIPT: Final = {member.value: member for member in Script}
+_RELATIONSHIP: Final = {member.value: member for member in Relationship}
+_SEVERITY: Final = {member.value: member for member in Severity}
+
+
+def _problems(problems: tuple[FieldProblem, ...]) -> tuple[Packed, ...]:
+    return tuple((p.field, p.problem, p.severity.value, p.column) for p in problems)
+
+
+def pack_result(result: Result) -> Packed:
+    """`result` as nested tuples of plain values, for marshal."""
+    where = result.provenance
+    provenance = (where.organisation, where.file, where.content_hash, where.sheet, where.row)
+    if isinstance(result, RejectedRow):
+        return (False, provenance, result.values, _problems(result.problems))
+    name = result.name
+    father = result.father_name
+    born = result.date_of_birth
+    return (
+        True,
+        provenance,
+        (name.given, name.family, name.script.value, name.given_romanised, name.family_romanised),
+        (father.written, father.romanised) if father is not None else None,
+        (born.year, born.month, born.day),
+        result.sex.value,
+        result.nationalities,
+        result.passport_number,
+        result.tazkira_number,
+        result.phones,
+        result.household_reference,
+        result.relationship.value if result.relationship is not None else None,
+        result.program_hint,
+        result.notes,
+        result.source_id,
+        result.unmapped,
+        _problems(result.warnings),
+    )
+
+
+def _restore(cls: type[T], names: tuple[str, ...], values: tuple[Any, ...]) -> T:
+    # The values were checked where they were made; __post_init__ would only check them again.
+    made = object.__new__(cls)
+    for name, value in zip(names, values, strict=True):
+        object.__setattr__(made, name, value)
+    return made
+
+
+_NAME_FIELDS: Final = ("given", "family", "script", "given_romanised", "family_romanised")
+_DATE_FIELDS: Final = ("year", "month", "day")
+
+
+def _unpack_problems(packed: tuple[Packed, ...]) -> tuple[FieldProblem, ...]:
+    return tuple(
+        FieldProblem(field, problem, _SEVERITY[severity], column)
+        for field, problem, severity, column in packed
+    )
+
+
+def unpack_result(packed: Packed) -> Result:
+    """The result `pack_result` packed, equal to it."""
+    provenance = Provenance(*packed[1])
+    if not packed[0]:
+        values = tuple((str(label), str(text)) for label, text in packed[2])
+        return RejectedRow(provenance, values, _unpack_problems(packed[3]))
+    (
+        _,
+        _,
+        name,
+        father,
+        born,
+        sex,
+        nationalities,
+        passport,
+        tazkira,
+        phones,
+        household,
+        relationship,
+        program,
+        notes,
+        source_id,
+        unmapped,
+        warnings,
+    ) = packed
+    given, family, script, given_romanised, family_romanised = name
+    return IntakeRecord(
+        provenance=provenance,
+        name=_restore(
+            PersonName,
+            _NAME_FIELDS,
+            (given, family, _SCRIPT[script], given_romanised, family_romanised),
+        ),
+        father_name=WrittenName(*father) if father is not None else None,
+        date_of_birth=_restore(PartialDate, _DATE_FIELDS, born),
+        sex=_SEX[sex],
+        nationalities=nationalities,
+        passport_number=passport,
+        tazkira_number=tazkira,
+        phones=phones,
+        household_reference=household,
+        relationship=_RELATIONSHIP[relationship] if relationship is not None else None,
+        program_hint=program,
+        notes=notes,
+        source_id=source_id,
+        unmapped=unmapped,
+        warnings=_unpack_problems(warnings),
+    )
+
+
+def read_in_background(
+    start: Callable[[Callable[[Any], None]], Any],
+    report: IntakeReport,
+    mappings: dict[str | None, ColumnMapping],
+    on_progress: Callable[[Any], None] | None,
+) -> Generator[Result, None, None]:
+    """The results of `start(on_progress)` (an IntakeRun) iterated in a forked child.
+
+    `report` and `mappings` are the parent's: they fill in as the child's do; `on_progress`
+    is called in the parent with the child's progress."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_produce, args=(start, send), daemon=True)
+    child.start()
+    send.close()  # the child's end: a child that dies ends the parent's wait with EOFError
+    try:
+        while True:
+            try:
+                data = receive.recv_bytes()
+            except EOFError:
+                raise RefugeError(
+                    f"file {report.file}: the process reading it stopped (exit {child.exitcode})"
+                ) from None
+            if data[:1] == _ROWS:
+                for packed in marshal.loads(data[1:]):  # noqa: S302 - from our own child
+                    yield unpack_result(packed)
+                continue
+            kind, value = pickle.loads(data[1:])  # noqa: S301 - from our own forked child
+            if kind == "progress":
+                if on_progress is not None:
+                    on_progress(value)
+            elif kind == "mappings":
+                mappings.update(value)
+            elif kind == "error":
+                raise value
+            else:  # "done": the child's finished report
+                for field in dataclasses.fields(IntakeReport):
+                    setattr(report, field.name, getattr(value, field.name))
+                return
+    finally:
+        receive.close()
+        if child.is_alive():  # the parent stopped early: nothing more is wanted
+            child.terminate()
+        child.join()
+
+
+def _produce(start: Callable[[Callable[[Any], None]], Any], pipe: Connection) -> None:
+    def note(kind: str, value: object) -> None:
+        pipe.send_bytes(_NOTE + pickle.dumps((kind, value), protocol=pickle.HIGHEST_PROTOCOL))
+
+    try:
+        progress: list[Any] = []
+        run = start(progress.append)
+        sent_mappings = 0
+        chunk: list[Packed] = []
+
+        def flush() -> None:
+            nonlocal sent_mappings
+            if len(run.mappings) != sent_mappings:
+                note("mappings", dict(run.mappings))
+                sent_mappings = len(run.mappings)
+            if chunk:
+                pipe.send_bytes(_ROWS + marshal.dumps(chunk))
+                chunk.clear()
+            for step in progress:
+                note("progress", step)
+            progress.clear()
+
+        for result in run:
+            chunk.append(pack_result(result))
+            if len(chunk) >= CHUNK:
+                flush()
+        flush()
+        note("done", run.report)
+    except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        error: Exception = exc
+        try:
+            pickle.loads(pickle.dumps(exc))  # noqa: S301 - our own, to see it comes through
+        except Exception:  # noqa: BLE001 - an error that does not, said as plainly as it can be
+            error = RefugeError(f"reading failed: {type(exc).__name__}")
+        note("error", error)
+    finally:
+        pipe.close()
