@@ -132,13 +132,30 @@ def no_show_command(
     case: Annotated[str, typer.Option("--case", help="The case number.")],
     agent: AgentOption = "gate-cli",
 ) -> None:
-    """Record that a case's people did not come to the gate: their seats go to standby."""
+    """Record that a case's people did not come to the gate: their seats are re-offered to the
+    standby list in order (a new plan version), and who gained a seat is listed by case number."""
+    from refuge.planning import compare_plans, plan_versions
+
     refuge = bootstrap()
     try:
+        before = plan_versions(refuge.uow())
         freed = no_show(refuge.uow(), case, flight_code=flight, gate_agent=agent, now=_now())
+        after = plan_versions(refuge.uow())
+        changes = None
+        if before and len(after) > len(before):
+            changes = compare_plans(refuge.uow(), before[-1].version, after[-1].version)
     finally:
         refuge.close()
     _out.print(f"case {case}: {len(freed)} seat(s) on flight {flight} freed for standby")
+    if changes is not None:
+        gained = [c for c in changes.changes if c.after]
+        _out.print(
+            f"re-offered in plan version {changes.new_version}: "
+            f"{len(gained)} household(s) from standby seated",
+            markup=False,
+        )
+        for change in gained:
+            _out.print(f"  {change.read_out()}", markup=False, soft_wrap=True)
 
 
 def _lines(file: Path | None) -> Iterator[str]:
