@@ -33,6 +33,17 @@ from refuge.accounts.identities import (
     undo_pair,
 )
 from refuge.accounts.limits import AttemptLimiter
+from refuge.accounts.plans import (
+    PlanFlightView,
+    PlanRunView,
+    PlansUnitOfWork,
+    PlanView,
+    list_plans,
+    plan_changes,
+    plan_forecast,
+    read_plan_version,
+    run_plan_as,
+)
 from refuge.accounts.policy import AccountPolicy, Guards
 from refuge.accounts.ports import (
     AccountsUnitOfWork,
@@ -113,6 +124,15 @@ from refuge.accounts.views import (
 )
 
 __all__ = [
+    "PlanFlightView",
+    "PlanRunView",
+    "PlanView",
+    "PlansUnitOfWork",
+    "list_plans",
+    "plan_changes",
+    "plan_forecast",
+    "read_plan_version",
+    "run_plan_as",
     "ROLE_MOVES",
     "ROLE_SCOPES",
     "AccountPolicy",

@@ -59,6 +59,8 @@ class Scope(enum.StrEnum):
     SITES_READ = "sites:read"  # reception sites, their occupancy and warnings: counts only
     SITES_WRITE = "sites:write"  # sites added, flights expected at them
     ARRIVALS_WRITE = "arrivals:write"  # people received at a site, and their departures
+    PLANS_READ = "plans:read"
+    PLANS_WRITE = "plans:write"
 
 
 _S = Scope
@@ -77,7 +79,7 @@ ROLE_SCOPES: Mapping[Role, frozenset[Scope]] = {
     | {_S.REPORTS_READ, _S.REVIEW_READ, _S.REVIEW_WRITE, _S.SCREENING_RUN},
     Role.VETTING_OFFICER: _CASEWORK | _IDENTITIES | {_S.REPORTS_READ, _S.SCREENING_WRITE},
     Role.COORDINATOR: frozenset(Scope),
-    Role.FLIGHT_OPERATIONS: _BASE | {_S.FLIGHTS_READ},
+    Role.FLIGHT_OPERATIONS: _BASE | {_S.FLIGHTS_READ, _S.PLANS_READ},
     Role.GATE_AGENT: _CASEWORK,
     Role.RECEPTION_OFFICER: _CASEWORK | {_S.SITES_READ, _S.ARRIVALS_WRITE},
     # The auditor reads everything and changes nothing.

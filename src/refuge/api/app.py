@@ -22,6 +22,7 @@ from refuge.api.routes import (
     manifests,
     organisations,
     persons,
+    plans,
     programs,
     quarantine,
     records,
@@ -118,6 +119,7 @@ def create_app(
         reports,
         applicant,
         sites,
+        plans,
     ):
         app.include_router(module.router, responses=_PROBLEMS)
     from refuge.web import install_pages  # here: the pages use the API's dependencies
