@@ -28,7 +28,7 @@ from refuge.config import Settings
 from refuge.domain.errors import InvalidConfiguration, InvalidInput, RefugeError
 
 if TYPE_CHECKING:  # intake (spreadsheets, phone metadata) loads only for the commands using it
-    from refuge.intake import Profile
+    from refuge.intake import Limits, Profile
     from refuge.intake import Progress as ImportProgress
 
 __all__ = ["app", "main"]
@@ -255,7 +255,7 @@ def import_(
     Importing the same file again adds nothing; a corrected version (same name, or --list)
     updates what changed and withdraws what it no longer lists.
     """
-    from refuge.intake import import_list
+    from refuge.intake import Limits, import_list
 
     if not file.is_file():
         raise InvalidInput(f"file {file.name}: not found or not a file")
@@ -263,9 +263,11 @@ def import_(
     try:
         with refuge.uow() as uow:
             uow.organisations.get(org)  # NotFound before anything is read or saved
-        profiles_dir = refuge.settings.resolved_profiles_dir
+        settings = refuge.settings
+        limits = Limits(max_file_bytes=settings.import_max_bytes, max_rows=settings.import_max_rows)
+        profiles_dir = settings.resolved_profiles_dir
         chosen, profiles, notes = _profiles_for(
-            file, org, sheet, profile, profiles_dir, save_profile
+            file, org, sheet, profile, profiles_dir, save_profile, limits
         )
         with _import_progress(file) as on_progress:
             outcome = import_list(
@@ -278,6 +280,7 @@ def import_(
                 profiles=profiles,
                 sheet=sheet,
                 list_name=list_name,
+                limits=limits,
                 on_progress=on_progress,
                 background=(os.cpu_count() or 1) > 1,  # reads on one core, stores on another
             )
@@ -302,6 +305,7 @@ def _profiles_for(
     name: str | None,
     directory: Path,
     save_as: str | None,
+    limits: Limits,
 ) -> tuple[Profile | None, list[Profile], list[str]]:
     """The profile asked for, and the organisation's profiles; for sheets none of them maps,
     the proposed mapping (to print) and, with `save_as`, saved as the organisation's profile."""
@@ -325,7 +329,7 @@ def _profiles_for(
     notes: list[str] = []
     unmapped = [
         proposal
-        for proposal in inspect_list(file, sheet=sheet)
+        for proposal in inspect_list(file, sheet=sheet, limits=limits)
         if find_profile(proposal.header, [*profiles, *shared_profiles()]) is None
     ]
     for number, proposal in enumerate(unmapped):

@@ -4,6 +4,7 @@ record a no-show, and export the public key that gate devices verify passes with
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,7 +58,7 @@ def issue(
             signing_key_path(refuge.settings.resolved_key_file), refuge.kek
         )
         tokens = issue_passes(refuge.uow(), flight, key, actor="gate-cli", now=_now())
-        folder = out if out is not None else refuge.settings.data_dir / "passes" / flight
+        folder = out if out is not None else refuge.settings.data_dir / "passes" / _folder(flight)
     finally:
         refuge.close()
     folder.mkdir(parents=True, exist_ok=True)
@@ -156,6 +157,13 @@ def no_show_command(
         )
         for change in gained:
             _out.print(f"  {change.read_out()}", markup=False, soft_wrap=True)
+
+
+def _folder(flight: str) -> str:
+    """A flight code as one folder name: codes may hold / and . (RCH/871), which must not lead
+    the passes out of the data folder (a code of ../../x would)."""
+    name = re.sub(r"[^A-Za-z0-9_-]", "_", flight)
+    return name if name.strip("_") else "flight"
 
 
 def _lines(file: Path | None) -> Iterator[str]:

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     database_url: str | None = None  # default: SQLite file refuge.db in data_dir
     key_file: Path | None = None  # default: kek.key in data_dir
     profiles_dir: Path | None = None  # default: profiles/ in data_dir (intake column mappings)
+    # Lists bigger than this are refused unread, with a message saying so (see intake Limits).
+    import_max_bytes: int = Field(default=1 << 30, gt=0)
+    import_max_rows: int = Field(default=2_000_000, gt=0)
 
     @property
     def resolved_database_url(self) -> str:

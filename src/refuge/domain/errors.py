@@ -15,6 +15,8 @@ in logs, on terminals and in API responses.
     │   ├── StaleObject              409  saved from a stale copy (optimistic concurrency)
     │   └── AlreadyExists            409  a unique thing exists already
     ├── TooManyAttempts              429  rate limited against guessing; try again later
+    ├── StorageFull                  507  a file could not be written whole: its disk is full
+    ├── DatabaseUnavailable          503  the database connection was lost; nothing of it was saved
     ├── ProtectionError              500  keys and encrypted data
     │   ├── KeyUnavailable           500  the key-encryption key file is missing or unreadable
     │   ├── DataShredded             410  the household's data key was destroyed
@@ -29,6 +31,7 @@ __all__ = [
     "AuditChainBroken",
     "Conflict",
     "DataShredded",
+    "DatabaseUnavailable",
     "DecryptionFailed",
     "Forbidden",
     "IllegalTransition",
@@ -41,6 +44,7 @@ __all__ = [
     "ProtectionError",
     "RefugeError",
     "StaleObject",
+    "StorageFull",
     "TooManyAttempts",
 ]
 
@@ -132,6 +136,16 @@ class AlreadyExists(Conflict):
 class TooManyAttempts(RefugeError):
     code = "too_many_attempts"
     status = 429
+
+
+class StorageFull(RefugeError):
+    code = "storage_full"
+    status = 507
+
+
+class DatabaseUnavailable(RefugeError):
+    code = "database_unavailable"
+    status = 503
 
 
 class ProtectionError(RefugeError):

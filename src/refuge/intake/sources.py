@@ -2,8 +2,9 @@
 and HXL hashtag rows, with the file's content hash and each row's place in it.
 
 Readers are generators over the file: memory stays flat however long the list is. Every size a
-hostile or broken file could blow up (bytes on disk, XLSX members once inflated, columns per row)
-is checked against `Limits` before it is read.
+hostile or broken file could blow up (bytes on disk, XLSX members once inflated, rows, columns per
+row) is checked against `Limits` before it is read. Whatever a damaged or hostile workbook makes
+the spreadsheet library raise becomes one InvalidInput naming the file.
 """
 
 from __future__ import annotations
@@ -73,6 +74,9 @@ class Limits:
     max_compression_ratio: int = 200  # real sheets inflate 5 to 50 times; zip bombs, thousands
     ratio_checked_above: int = 1 << 20  # tiny members can have any ratio without harm
     max_columns: int = 1000
+    # Rows read from the whole file, blank ones included: a workbook can address row 10^9 in a
+    # few bytes, and every row up to it is read as a blank one.
+    max_rows: int = 2_000_000
 
 
 class ListFormat:
@@ -282,13 +286,20 @@ class ListReader:
 
     def _xlsx_rows(self, *, first_only: bool = False) -> Iterator[SourceRow]:
         path = self.path
+        # Opened here, not by openpyxl: it leaves its file open when a workbook fails to load.
+        stream = path.open("rb")
         try:
             with warnings.catch_warnings():
                 # openpyxl warns of styles and extensions it ignores; none of it touches values.
                 warnings.simplefilter("ignore")
-                book = load_workbook(path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
+                book = load_workbook(stream, read_only=True, data_only=True)
+        except _UNREADABLE as exc:
+            stream.close()
             raise _damaged(path) from exc
+        except BaseException:
+            stream.close()
+            raise
+        read = _Counter()  # rows of every sheet so far, against limits.max_rows
         try:
             names: Sequence[str] = book.sheetnames
             if self.sheet is not None:
@@ -296,7 +307,10 @@ class ListReader:
                     raise NotFound(f"file {path.name} has no sheet {self.sheet!r}")
                 names = [self.sheet]
             for position, name in enumerate(names):
-                worksheet = book[name]
+                try:
+                    worksheet = book[name]  # read-only sheets parse their dimensions here
+                except _UNREADABLE as exc:
+                    raise _damaged(path) from exc
                 if not hasattr(worksheet, "iter_rows"):
                     continue  # a chart sheet holds no rows
                 declared = worksheet.max_row if isinstance(worksheet.max_row, int) else None
@@ -304,19 +318,61 @@ class ListReader:
                 worksheet.reset_dimensions()
                 counter = _Counter()
                 self._fraction = _sheet_fraction(position, len(names), counter, declared)
-                rows = _counted(worksheet.iter_rows(values_only=True), counter)
-                numbered = _numbered_xlsx(rows, path, name, self.limits)
+                # One row past what is left of the limit is asked for, so a sheet addressing a
+                # row far beyond it is cut there (and refused) instead of read to its end.
+                left = self.limits.max_rows - read.count
+                rows = worksheet.iter_rows(max_row=left + 1, values_only=True)
+                rows = _counted(_guarded(rows, path), counter, read)
+                numbered = _numbered_xlsx(rows, path, name, self.limits, read)
                 below = _rows_below_header(numbered, path.name, self.content_hash, name)
                 if first_only:
                     yield from itertools.islice(below, 1)
                 else:
                     yield from below
             self._fraction = lambda: 1.0
-        except (zipfile.BadZipFile, EOFError, zlib.error, SyntaxError) as exc:
-            # SyntaxError covers the XML parsers' errors on a cut-off sheet.
-            raise _damaged(path) from exc
         finally:
             book.close()
+            stream.close()
+
+
+# What openpyxl and zipfile raise on damaged or hostile workbooks (found by fuzzing: bad deflate
+# streams, unknown compression methods, encrypted members, cell values and styles that do not
+# parse, cut-off XML). RecursionError is a RuntimeError.
+_UNREADABLE: Final = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    SyntaxError,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    OverflowError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+)
+
+
+def _guarded(rows: Iterable[tuple[object, ...]], path: Path) -> Iterator[tuple[object, ...]]:
+    """The spreadsheet library's rows, its errors on a damaged sheet translated (and only its:
+    errors of our own code further down the pipeline are not mistaken for a damaged file).
+
+    Its warnings are silenced: they quote cell values ("serial value … is outside the limits for
+    dates"), which are personal data, and would reach stderr and the logs.
+    """
+    iterator = iter(rows)
+    while True:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                values = next(iterator)
+        except StopIteration:
+            return
+        except _UNREADABLE as exc:
+            raise _damaged(path) from exc
+        yield values
 
 
 def _ends_with_line_break(binary: IO[bytes]) -> bool:
@@ -356,9 +412,12 @@ class _Counter:
         self.count = 0
 
 
-def _counted(rows: Iterable[tuple[object, ...]], counter: _Counter) -> Iterator[tuple[object, ...]]:
+def _counted(
+    rows: Iterable[tuple[object, ...]], *counters: _Counter
+) -> Iterator[tuple[object, ...]]:
     for row in rows:
-        counter.count += 1
+        for counter in counters:
+            counter.count += 1
         yield row
 
 
@@ -405,6 +464,8 @@ def _numbered_csv(
                 f"file {path.name}, row {number + 1}: not readable as CSV ({_csv_reason(exc)})"
             ) from exc
         number += 1
+        if number > limits.max_rows:
+            raise _too_many_rows(path, None, limits)
         if any(_SURROGATE.search(value) for value in values):
             raise _undecodable(path, encoding, number)
         if len(values) > limits.max_columns:
@@ -413,6 +474,14 @@ def _numbered_csv(
                 f"{limits.max_columns}"
             )
         yield number, tuple(values)
+
+
+def _too_many_rows(path: Path, sheet: str | None, limits: Limits) -> InvalidInput:
+    where = f", sheet {sheet}" if sheet is not None else ""
+    return InvalidInput(
+        f"file {path.name}{where}: more than {limits.max_rows} rows (blank rows counted) is over "
+        f"the limit of {limits.max_rows}; split the list"
+    )
 
 
 def _csv_reason(exc: csv.Error) -> str:
@@ -432,9 +501,11 @@ def _undecodable(path: Path, encoding: str, row: int | None) -> InvalidInput:
 
 
 def _numbered_xlsx(
-    rows: Iterable[tuple[object, ...]], path: Path, sheet: str, limits: Limits
+    rows: Iterable[tuple[object, ...]], path: Path, sheet: str, limits: Limits, read: _Counter
 ) -> Iterator[tuple[int, tuple[Cell, ...]]]:
     for number, values in enumerate(rows, start=1):
+        if read.count > limits.max_rows:
+            raise _too_many_rows(path, sheet, limits)
         if len(values) > limits.max_columns:
             raise InvalidInput(
                 f"file {path.name}, sheet {sheet}, row {number}: {len(values)} columns is over "
@@ -456,10 +527,8 @@ def _check_zip(path: Path, limits: Limits) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except zipfile.BadZipFile as exc:
-        raise InvalidInput(
-            f"file {path.name}: not a readable XLSX workbook (damaged or truncated)"
-        ) from exc
+    except _UNREADABLE as exc:
+        raise _damaged(path) from exc
     total = 0
     for member in members:
         total += member.file_size

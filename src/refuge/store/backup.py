@@ -5,6 +5,7 @@ restore, every household on the shred list is shredded again."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import shutil
 import sqlite3
@@ -20,7 +21,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
-from refuge.domain.errors import InvalidConfiguration, InvalidInput, NotFound
+from refuge.domain.errors import InvalidConfiguration, InvalidInput, NotFound, StorageFull
 from refuge.protect import KeyEncryptionKey
 from refuge.protect.backup import BackupHeader, BackupManifest, open_backup, seal_backup
 from refuge.protect.shreds import ShredList
@@ -30,6 +31,8 @@ from refuge.store.unit_of_work import SqlUnitOfWork
 __all__ = ["RestoreReport", "back_up", "restore", "verify_backup"]
 
 _TIMEOUT = 3600
+# What writing a file on a full disk (or over a quota or file size limit) raises.
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 _ACTOR = "refuge restore"
 
 
@@ -97,8 +100,13 @@ def back_up(engine: Engine, kek: KeyEncryptionKey, out: Path) -> BackupManifest:
                 raise InvalidConfiguration(f"{kind} databases cannot be backed up")
             handle.flush()
             os.fsync(handle.fileno())
-    except BaseException:
+    except BaseException as exc:
         out.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno in _FULL:
+            raise StorageFull(
+                f"backup {out} cannot be written: no space left on its disk; the partial file "
+                "was removed"
+            ) from exc
         raise
     return manifest
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from refuge.domain.errors import (
     AlreadyExists,
     Conflict,
+    DatabaseUnavailable,
     DataShredded,
     KeyUnavailable,
     NotFound,
@@ -97,6 +98,11 @@ def _translate(exc: SQLAlchemyError, doing: str, exists: str | None) -> RefugeEr
         if sqlstate == _FOREIGN_KEY_SQLSTATE or text.startswith("FOREIGN KEY constraint failed"):
             return NotFound(f"{doing}: it refers to something that does not exist")
         return Conflict(f"{doing}: the database refused it ({_constraint(orig, text)})")
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        # The pool drops the connection; the next unit of work gets a live one (pre-ping).
+        return DatabaseUnavailable(
+            f"{doing}: the connection to the database was lost; nothing of it was saved, try again"
+        )
     if sqlstate in _CONTENTION_SQLSTATES or "database is locked" in text:
         return Conflict(f"{doing}: another writer holds the data; try again")
     return None
