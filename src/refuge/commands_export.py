@@ -10,6 +10,7 @@ code.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
 import tempfile
@@ -20,7 +21,7 @@ import typer
 from rich.console import Console
 
 from refuge.bootstrap import bootstrap
-from refuge.domain.errors import InvalidInput
+from refuge.domain.errors import InvalidInput, StorageFull
 from refuge.exchange import (
     DEFAULT_THRESHOLD,
     ManifestFormat,
@@ -78,8 +79,13 @@ def write_atomically(path: Path, data: bytes) -> None:
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno in {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}:
+            raise StorageFull(
+                f"export file {path.name} cannot be written: no space left on its disk; nothing "
+                "was left behind"
+            ) from exc
         raise
 
 

@@ -47,3 +47,17 @@ def test_a_backup_that_fills_the_disk_is_refused_and_removed(
     assert result.stderr.rstrip().endswith("[storage_full]")
     assert len(result.stderr.splitlines()) == 1
     assert list(small_disk.iterdir()) == [filler]
+
+
+def test_an_export_that_fills_the_disk_is_refused_and_leaves_nothing(
+    installation: Installation, small_disk: Path
+) -> None:
+    filler = small_disk / "filler"
+    filler.write_bytes(b"\0" * shutil.disk_usage(small_disk).free)
+
+    result = installation.run("export", "stats", "--out", str(small_disk / "arrivals.csv"))
+
+    assert result.returncode == 1, result.stdout
+    assert result.stderr.startswith("refuge: error: export file arrivals.csv cannot be written")
+    assert result.stderr.rstrip().endswith("[storage_full]")
+    assert list(small_disk.iterdir()) == [filler]

@@ -92,7 +92,8 @@ def upload(
 ) -> ImportResultOut:
     """Import a list. Every row becomes a record or a quarantined row; the answer reports the
     problems by sheet, row and field (never a value). The same bytes again add nothing."""
-    limits = Limits()
+    settings = svc.refuge.settings
+    limits = Limits(max_file_bytes=settings.import_max_bytes, max_rows=settings.import_max_rows)
     with tempfile.TemporaryDirectory(prefix="refuge-upload-") as folder:
         path = Path(folder) / _file_name(file.filename)
         size = 0
