@@ -49,6 +49,7 @@ __all__ = [
     "ManifestView",
     "NoShowResult",
     "flight_board",
+    "flight_board_line",
     "gate_confirm",
     "gate_no_show",
     "gate_scan",
@@ -91,21 +92,31 @@ def flight_board(
     """Every flight with its manifest counts. Flights whose times the principal sees come first
     in departure order; the others follow by code, so their order tells nothing of their times."""
     principal.require(Scope.FLIGHTS_READ)
-    lines: list[FlightBoardLine] = []
     with uow:
-        for flight in uow.flights.list():
-            counts = Counter(e.status for e in uow.manifests.for_flight(flight.id))
-            lines.append(
-                FlightBoardLine(
-                    flight=flight_view(principal, flight, now=now, policy=guards.policy),
-                    seated=sum(counts[s] for s in _SEATED),
-                    checked_in=counts[ManifestStatus.CHECKED_IN],
-                    boarded=counts[ManifestStatus.BOARDED],
-                    no_show=counts[ManifestStatus.NO_SHOW],
-                    standby=counts[ManifestStatus.STANDBY],
-                )
-            )
+        lines = [_board_line(uow, guards, principal, f, now) for f in uow.flights.list()]
     return sorted(lines, key=_board_order)
+
+
+def flight_board_line(
+    uow: FlightsUnitOfWork, guards: Guards, principal: Principal, code: str, *, now: dt.datetime
+) -> FlightBoardLine:
+    """One flight's line of the board. Raises NotFound for a flight the principal may not see."""
+    with uow:
+        return _board_line(uow, guards, principal, access_flight(uow, principal, code), now)
+
+
+def _board_line(
+    uow: FlightsUnitOfWork, guards: Guards, principal: Principal, flight: Flight, now: dt.datetime
+) -> FlightBoardLine:
+    counts = Counter(e.status for e in uow.manifests.for_flight(flight.id))
+    return FlightBoardLine(
+        flight=flight_view(principal, flight, now=now, policy=guards.policy),
+        seated=sum(counts[s] for s in _SEATED),
+        checked_in=counts[ManifestStatus.CHECKED_IN],
+        boarded=counts[ManifestStatus.BOARDED],
+        no_show=counts[ManifestStatus.NO_SHOW],
+        standby=counts[ManifestStatus.STANDBY],
+    )
 
 
 def _board_order(line: FlightBoardLine) -> tuple[int, dt.datetime, str]:
