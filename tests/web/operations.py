@@ -72,7 +72,9 @@ def add_departures(site: Site) -> Departures:
         other = case_on(far)
         uow.commit()
     refuge = site.refuge
-    key = load_or_create_signing_key(signing_key_path(refuge.settings.resolved_key_file), refuge.kek)
+    key = load_or_create_signing_key(
+        signing_key_path(refuge.settings.resolved_key_file), refuge.kek
+    )
     tokens = issue_passes(refuge.uow(), NEAR, key, actor="gate-seed", now=now)
     principals = {households[number].members[0].person.id: number for number in seated}
     passes: dict[str, str] = {}

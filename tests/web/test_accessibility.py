@@ -18,7 +18,7 @@ PAGES: dict[Role, tuple[str, ...]] = {
     Role.COORDINATOR: ("/dashboard", "/audit-log"),
     Role.CASE_OFFICER: ("/casework",),
     Role.PARTNER: ("/submissions",),
-    Role.FLIGHT_OPERATIONS: ("/home",),
+    Role.FLIGHT_OPERATIONS: ("/departures",),
 }
 
 

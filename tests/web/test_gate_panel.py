@@ -14,7 +14,9 @@ def check(status: ManifestStatus | None) -> MemberCheck:
     return MemberCheck("principal", "WQ", "M", 1984, "001", status)
 
 
-def result(outcome: ScanOutcome, status: ManifestStatus | None, reason: str | None = None) -> ScanResult:
+def result(
+    outcome: ScanOutcome, status: ManifestStatus | None, reason: str | None = None
+) -> ScanResult:
     person = check(status)
     return ScanResult(
         outcome,

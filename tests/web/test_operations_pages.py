@@ -23,6 +23,7 @@ from .test_accessibility import violations
 
 Shoot = Callable[[Page, str], Path]
 TABLET = {"width": 800, "height": 1280}
+DESK = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +34,9 @@ def departures(site: Site) -> Departures:
 def test_a_coordinator_reads_the_board_and_a_manifest_and_prints_it(
     page: Page, site: Site, departures: Departures, shoot: Shoot
 ) -> None:
+    page.set_viewport_size(DESK)
     sign_in(page, site, Role.COORDINATOR)
-    page.goto("/flights")
+    page.goto("/departures")
     board = page.get_by_role("table")
     expect(board.get_by_role("row", name=NEAR)).to_contain_text("KBL to DOH")
     # A coordinator sees both flights' times, the far one's too.
@@ -51,7 +53,7 @@ def test_a_coordinator_reads_the_board_and_a_manifest_and_prints_it(
     expect(standby).to_contain_text(f"case {departures.standby}")
     expect(standby).to_contain_text("standby rank 1")
     shoot(page, "manifest-coordinator")
-    printed = page.request.get(f"/flights/{NEAR}/manifest.pdf")
+    printed = page.request.get(f"/departures/{NEAR}/manifest.pdf")
     assert printed.status == 200
     assert printed.headers["content-type"] == "application/pdf"
     assert printed.headers["cache-control"] == "no-store"
@@ -64,10 +66,10 @@ def test_a_case_officer_finds_far_departures_withheld(
     page: Page, site: Site, departures: Departures, shoot: Shoot
 ) -> None:
     sign_in(page, site, Role.CASE_OFFICER)
-    page.goto("/flights")
+    page.goto("/departures")
     expect(page.get_by_role("row", name=FAR)).to_contain_text("withheld")
     expect(page.get_by_role("row", name=NEAR)).not_to_contain_text("withheld")
-    page.goto(f"/flights/{FAR}")
+    page.goto(f"/departures/{FAR}")
     expect(page.get_by_text("withheld until the release window")).to_be_visible()
     shoot(page, "flight-board-case-officer")
 
@@ -76,7 +78,7 @@ def test_flight_operations_sees_households_but_no_names(
     page: Page, site: Site, departures: Departures, shoot: Shoot
 ) -> None:
     sign_in(page, site, Role.FLIGHT_OPERATIONS)
-    page.goto(f"/flights/{NEAR}")
+    page.goto(f"/departures/{NEAR}")
     expect(page.get_by_text("Names and documents are not shown to your role")).to_be_visible()
     expect(page.get_by_role("columnheader", name="Name")).to_have_count(0)
     expect(page.get_by_role("main")).not_to_contain_text("Qaderyar")
@@ -215,7 +217,7 @@ def test_the_operations_pages_have_no_serious_accessibility_violation(
         page.goto(f"/case-status?lang={lang}")
         assert violations(page, axe_source) == [], lang
     sign_in(page, site, Role.COORDINATOR)
-    for path in ("/flights", f"/flights/{NEAR}", "/gate", f"/gate/{NEAR}"):
+    for path in ("/departures", f"/departures/{NEAR}", "/gate", f"/gate/{NEAR}"):
         page.goto(path)
         assert violations(page, axe_source) == [], path
     page.get_by_label("Scan or type a boarding pass").fill(departures.zones[departures.standby])

@@ -19,8 +19,8 @@ LANDINGS = {
     Role.CASE_OFFICER: ("/casework", "Find a case"),
     Role.VETTING_OFFICER: ("/casework", "Find a case"),
     Role.PARTNER: ("/submissions", "Cases"),
-    Role.FLIGHT_OPERATIONS: ("/home", "Flight operations"),
-    Role.GATE_AGENT: ("/home", "Gate agent"),
+    Role.FLIGHT_OPERATIONS: ("/departures", "Flights"),
+    Role.GATE_AGENT: ("/gate", "Gate: choose the flight"),
     Role.RECEPTION_OFFICER: ("/home", "Reception officer"),
     Role.AUDITOR: ("/audit-log", "Audit log"),
 }

@@ -18,9 +18,9 @@ __all__ = ["router"]
 router = APIRouter(route_class=PageRoute)
 
 
-@router.get("/flights")
+@router.get("/departures")
 def board(request: Request, principal: Viewer, svc: Svc, now: Now) -> Response:
-    lines = flight_board(svc.uow(), svc.guards, principal, now=now)
+    lines = flight_board(svc.refuge.uow(), svc.guards, principal, now=now)
     release = svc.policy.flight_release_before
     context = {
         "lines": lines,
@@ -30,9 +30,9 @@ def board(request: Request, principal: Viewer, svc: Svc, now: Now) -> Response:
     return render(request, "flights.html", context, principal=principal)
 
 
-@router.get("/flights/{code}")
+@router.get("/departures/{code}")
 def manifest(request: Request, code: str, principal: Viewer, svc: Svc, now: Now) -> Response:
-    view = read_manifest(svc.uow(), svc.guards, principal, code, now=now)
+    view = read_manifest(svc.refuge.uow(), svc.guards, principal, code, now=now)
     context = {
         "view": view,
         "gate": may_work_gate(principal),
@@ -42,10 +42,10 @@ def manifest(request: Request, code: str, principal: Viewer, svc: Svc, now: Now)
     return render(request, "manifest.html", context, principal=principal)
 
 
-@router.get("/flights/{code}/manifest.pdf")
+@router.get("/departures/{code}/manifest.pdf")
 def manifest_print(request: Request, code: str, principal: Viewer, svc: Svc, now: Now) -> Response:
     """The manifest to print. Never cached: it holds the people on the flight."""
-    view = read_manifest(svc.uow(), svc.guards, principal, code, now=now)
+    view = read_manifest(svc.refuge.uow(), svc.guards, principal, code, now=now)
     pdf = manifest_pdf(view, printed_at=now, printed_by=principal.actor)
     return Response(
         pdf,

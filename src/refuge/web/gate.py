@@ -137,7 +137,7 @@ def _answer(
     step: str = "look",
     note: str = "",
 ) -> Response:
-    line = flight_board_line(svc.uow(), svc.guards, principal, code, now=now)
+    line = flight_board_line(svc.refuge.uow(), svc.guards, principal, code, now=now)
     fragment = is_htmx(request)
     context = {"line": line, "panel": panel, "step": step, "note": note, "oob": fragment}
     template = "gate_result.html" if fragment else "gate.html"
@@ -148,7 +148,7 @@ def _answer(
 def gate_flights(request: Request, principal: Viewer, svc: Svc, now: Now) -> Response:
     """The flights a gate agent may work, with how far each has come."""
     _desk(principal)
-    lines = flight_board(svc.uow(), svc.guards, principal, now=now)
+    lines = flight_board(svc.refuge.uow(), svc.guards, principal, now=now)
     return render(request, "gate_flights.html", {"lines": lines}, principal=principal)
 
 
@@ -171,9 +171,11 @@ def gate_read(
     """A scan: look (nothing recorded but the scan), or check in or board on the spot."""
     _desk(principal)
     refuge = svc.refuge
-    key = load_or_create_signing_key(signing_key_path(refuge.settings.resolved_key_file), refuge.kek)
+    key = load_or_create_signing_key(
+        signing_key_path(refuge.settings.resolved_key_file), refuge.kek
+    )
     result = gate_scan(
-        svc.uow(),
+        svc.refuge.uow(),
         principal,
         code,
         scanned,
@@ -196,7 +198,7 @@ def gate_tap(
 ) -> Response:
     """One tap after a look: check the person in, or board them."""
     step = GateStep.CHECK_IN if action == "check-in" else GateStep.BOARD
-    result = gate_confirm(svc.uow(), principal, code, entry_id, step, now=now)
+    result = gate_confirm(svc.refuge.uow(), principal, code, entry_id, step, now=now)
     return _answer(request, principal, svc, now, code, gate_panel(result))
 
 
@@ -205,7 +207,7 @@ def gate_missing(
     request: Request, code: str, number: str, principal: Viewer, svc: Svc, now: Now
 ) -> Response:
     """One tap: the case's people not aboard did not come; their seats go to standby."""
-    freed = gate_no_show(svc.uow(), principal, code, number, now=now)
+    freed = gate_no_show(svc.refuge.uow(), principal, code, number, now=now)
     people = "person" if freed.freed == 1 else "people"
     note = f"Case {freed.case_number}: {freed.freed} {people} recorded as no-show, seats freed."
     return _answer(request, principal, svc, now, code, None, note=note)

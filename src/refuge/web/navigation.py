@@ -21,6 +21,8 @@ _DASHBOARD = Link("Dashboard", "/dashboard")
 _SEARCH = Link("Find a case", "/casework")
 _AUDIT = Link("Audit log", "/audit-log")
 _SUBMISSIONS = Link("Our submissions", "/submissions")
+_FLIGHTS = Link("Flights", "/departures")
+_GATE = Link("Gate", "/gate")
 
 
 def _home(label: str) -> Link:
@@ -29,12 +31,12 @@ def _home(label: str) -> Link:
 
 # The first link is the role's landing page.
 LANDING: Mapping[Role, tuple[Link, ...]] = {
-    Role.COORDINATOR: (_DASHBOARD, _SEARCH, _AUDIT),
+    Role.COORDINATOR: (_DASHBOARD, _SEARCH, _FLIGHTS, _GATE, _AUDIT),
     Role.CASE_OFFICER: (_SEARCH,),
     Role.VETTING_OFFICER: (_SEARCH,),
     Role.PARTNER: (_SUBMISSIONS,),
-    Role.FLIGHT_OPERATIONS: (_home("Flight operations"),),
-    Role.GATE_AGENT: (_home("Gate"), _SEARCH),
+    Role.FLIGHT_OPERATIONS: (_FLIGHTS,),
+    Role.GATE_AGENT: (_GATE, _FLIGHTS, _SEARCH),
     Role.RECEPTION_OFFICER: (_home("Reception"), _SEARCH),
     Role.AUDITOR: (_AUDIT,),
 }

@@ -148,9 +148,10 @@ class _Static(StaticFiles):
 
 def page_routers() -> list[APIRouter]:
     """One router per group of pages."""
-    from refuge.web import casework, dashboard, home, signin
+    from refuge.web import applicant, casework, dashboard, flights, gate, home, signin
 
     routers: list[APIRouter] = [m.router for m in (signin, home, dashboard, casework)]
+    routers += [flights.router, gate.router, applicant.router]
     return routers
 
 
