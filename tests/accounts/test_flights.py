@@ -11,6 +11,9 @@ from collections.abc import Callable
 
 import pytest
 from tests.gate.building import NOW, ORGANISATION, PROGRAM, Boarding, build, family, flight, td3
+from tests.planning.stored import NOW as STORED_NOW
+from tests.planning.stored import approved, declare, operation, replan
+from tests.planning.stored import flight as planned_flight
 
 from refuge.accounts import (
     AccountPolicy,
@@ -234,3 +237,41 @@ def test_a_no_show_frees_the_households_seats(boarding: Boarding) -> None:
     assert result.freed == 2
     line = flight_board(boarding.uow(), GUARDS, agent, now=NOW)[0]
     assert (line.seated, line.no_show) == (4, 2)
+
+
+def test_a_manifest_tells_what_the_latest_plan_changed_on_its_flight_only(
+    uow_factory: Callable[[], SqlUnitOfWork],
+) -> None:
+    operation(uow_factory)
+    # Only RCH301 takes a household of three; RCH302 takes two.
+    declare(uow_factory, planned_flight("RCH301", 4, hours=6), planned_flight("RCH302", 2, hours=9))
+    first = approved(uow_factory, 3)
+    second = approved(uow_factory, 2)
+    replan(uow_factory)
+    coordinator = acting(Role.COORDINATOR)
+    view = read_manifest(uow_factory(), GUARDS, coordinator, "RCH301", now=STORED_NOW)
+    assert view.changes is not None
+    assert (view.changes.old_version, view.changes.new_version, view.changes.lines) == (None, 1, ())
+    # Someone at more risk arrives: the next plan gives them the earlier flight's seats.
+    urgent = approved(uow_factory, 3, threat=3)
+    replan(uow_factory)
+    early = read_manifest(uow_factory(), GUARDS, coordinator, "RCH301", now=STORED_NOW).changes
+    late = read_manifest(uow_factory(), GUARDS, coordinator, "RCH302", now=STORED_NOW).changes
+    assert early is not None
+    assert late is not None
+    assert (early.old_version, early.new_version) == (1, 2)
+    on_early = {line.case_number: line for line in early.lines}
+    assert set(on_early) == {urgent, first}
+    assert (on_early[urgent].kind, on_early[urgent].before, on_early[urgent].after) == (
+        "assigned",
+        "standby",
+        "RCH301 (3)",
+    )
+    assert (on_early[first].kind, on_early[first].before, on_early[first].after) == (
+        "dropped",
+        "RCH301 (3)",
+        "standby",
+    )
+    # The second household kept its seats on the later flight: nothing changed there.
+    assert second not in on_early
+    assert late.lines == ()

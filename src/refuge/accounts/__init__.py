@@ -12,6 +12,8 @@ from refuge.accounts.credentials import Passwords, totp_code
 from refuge.accounts.flights import (
     FlightBoardLine,
     FlightsUnitOfWork,
+    ManifestChange,
+    ManifestChanges,
     ManifestHousehold,
     ManifestMember,
     ManifestView,
@@ -153,6 +155,8 @@ __all__ = [
     "FlightBoardLine",
     "FlightView",
     "FlightsUnitOfWork",
+    "ManifestChange",
+    "ManifestChanges",
     "Guards",
     "HouseholdView",
     "ImportReport",

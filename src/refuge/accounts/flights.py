@@ -40,10 +40,13 @@ from refuge.domain import (
 )
 from refuge.domain.errors import Forbidden
 from refuge.gate import GateStep, GateUnitOfWork, ScanResult, board, check_in, no_show, scan
+from refuge.planning import Seats, compare_plans, plan_versions
 
 __all__ = [
     "FlightBoardLine",
     "FlightsUnitOfWork",
+    "ManifestChange",
+    "ManifestChanges",
     "ManifestHousehold",
     "ManifestMember",
     "ManifestView",
@@ -164,6 +167,25 @@ class ManifestHousehold:
 
 
 @dataclass(frozen=True, slots=True)
+class ManifestChange:
+    """A household whose seats on this flight changed between two plan versions."""
+
+    case_number: str
+    kind: str  # a refuge.planning.ChangeKind value: assigned, moved, dropped, withdrawn
+    before: str  # flight codes with seats, or "standby"
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestChanges:
+    """What the latest plan version changed on this flight against the one before it."""
+
+    old_version: int | None  # None: the latest is the first plan
+    new_version: int
+    lines: tuple[ManifestChange, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ManifestView:
     """A flight's manifest as the principal may see it."""
 
@@ -172,6 +194,7 @@ class ManifestView:
     standby: tuple[ManifestHousehold, ...]  # in the order they would be offered seats
     names_shown: bool
     documents_masked: bool
+    changes: ManifestChanges | None = None  # None: no plan stored yet
 
     def count(self, status: ManifestStatus) -> int:
         return sum(
@@ -232,7 +255,29 @@ def read_manifest(
         standby=tuple(standby),
         names_shown=names_shown,
         documents_masked=masked,
+        changes=_changes(uow, flight.code),
     )
+
+
+def _changes(uow: FlightsUnitOfWork, code: str) -> ManifestChanges | None:
+    """The latest plan version's changes that touch flight `code`. Case numbers and flight codes
+    only: what a manifest shows anyway."""
+    versions = [record.version for record in plan_versions(uow)]
+    if not versions:
+        return None
+    if len(versions) == 1:
+        return ManifestChanges(None, versions[-1], ())
+    changes = compare_plans(uow, versions[-2], versions[-1])
+    lines = tuple(
+        ManifestChange(c.case_number, c.kind.value, _seats(c.before), _seats(c.after))
+        for c in changes.changes
+        if any(s.flight_code == code for s in (*c.before, *c.after))
+    )
+    return ManifestChanges(changes.old_version, changes.new_version, lines)
+
+
+def _seats(side: Sequence[Seats]) -> str:
+    return ", ".join(f"{s.flight_code} ({s.people})" for s in side) or "standby"
 
 
 def _grouped(

@@ -37,7 +37,6 @@ def manifest(request: Request, code: str, principal: Viewer, svc: Svc, now: Now)
         "view": view,
         "gate": may_work_gate(principal),
         "statuses": ManifestStatus,
-        "changes": None,
     }
     return render(request, "manifest.html", context, principal=principal)
 
