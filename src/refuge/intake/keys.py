@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from refuge.domain.errors import InvalidConfiguration
 from refuge.intake.records import IntakeRecord
 
-__all__ = ["Change", "RecordKey", "RecordKeys", "content_material", "identity_material"]
+__all__ = [
+    "Change",
+    "RecordKey",
+    "RecordKeys",
+    "content_material",
+    "content_values",
+    "identity_material",
+    "identity_values",
+]
 
 
 class Change(enum.StrEnum):
@@ -39,50 +47,61 @@ def identity_material(record: IntakeRecord) -> tuple[str, bytes]:
     """What identifies the row within its organisation's lists, strongest first: the
     organisation's own id, a tazkira, a passport, else name, father's name, year of birth and
     household. (Row numbers are not identity: a corrected list may insert rows.)"""
+    values = identity_values(record)
+    return values[1], json.dumps(values, ensure_ascii=False).encode()
+
+
+def identity_values(record: IntakeRecord) -> tuple[str, ...]:
+    """(organisation, basis, *parts): what `identity_material` is made of, as a tuple that
+    compares and hashes equal exactly when the materials do."""
+    organisation = record.provenance.organisation
     if record.source_id:
-        basis, parts = "source_id", [record.source_id]
-    elif record.tazkira_number:
-        basis, parts = "tazkira", [record.tazkira_number]
-    elif record.passport_number:
-        basis, parts = "passport", [record.passport_number]
-    else:
-        father = record.father_name.romanised if record.father_name else ""
-        basis = "name"
-        parts = [
-            record.name.given_romanised.casefold(),
-            record.name.family_romanised.casefold(),
-            father.casefold(),
-            # The year only: corrections most often make a date more precise, not another year.
-            str(record.date_of_birth.year or ""),
-            record.household_reference or "",
-        ]
-    material = json.dumps([record.provenance.organisation, basis, *parts], ensure_ascii=False)
-    return basis, material.encode()
+        return (organisation, "source_id", record.source_id)
+    if record.tazkira_number:
+        return (organisation, "tazkira", record.tazkira_number)
+    if record.passport_number:
+        return (organisation, "passport", record.passport_number)
+    father = record.father_name.romanised if record.father_name else ""
+    return (
+        organisation,
+        "name",
+        record.name.given_romanised.casefold(),
+        record.name.family_romanised.casefold(),
+        father.casefold(),
+        # The year only: corrections most often make a date more precise, not another year.
+        str(record.date_of_birth.year or ""),
+        record.household_reference or "",
+    )
 
 
 def content_material(record: IntakeRecord) -> bytes:
     """Every normalised value of the record, in a fixed order; provenance left out, so the same
     values on another row number or in another file give the same material."""
+    return json.dumps(content_values(record), ensure_ascii=False).encode()
+
+
+def content_values(record: IntakeRecord) -> tuple[object, ...]:
+    """What `content_material` is made of, as nested tuples that compare and hash equal exactly
+    when the materials do (JSON writes a tuple as the array a list would give)."""
     name = record.name
     father = record.father_name
-    values = [
+    return (
         record.provenance.organisation,
-        [name.given, name.family, name.script.value, name.given_romanised, name.family_romanised],
-        [father.written, father.romanised] if father else None,
+        (name.given, name.family, name.script.value, name.given_romanised, name.family_romanised),
+        (father.written, father.romanised) if father else None,
         record.date_of_birth.iso(),
         record.sex.value,
-        list(record.nationalities),
+        record.nationalities,
         record.passport_number,
         record.tazkira_number,
-        list(record.phones),
+        record.phones,
         record.household_reference,
         record.relationship.value if record.relationship else None,
         record.program_hint,
         record.notes,
         record.source_id,
-        [list(pair) for pair in record.unmapped],
-    ]
-    return json.dumps(values, ensure_ascii=False).encode()
+        record.unmapped,
+    )
 
 
 class RecordKeys:

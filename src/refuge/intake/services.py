@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Final
 from refuge.domain.errors import InvalidInput
 from refuge.intake.background import read_in_background
 from refuge.intake.fields import NAME_FIELDS, IntakeField
-from refuge.intake.keys import content_material, identity_material
+from refuge.intake.keys import content_values, identity_values
 from refuge.intake.profiles import (
     DEFAULT_MIN_CONFIDENCE,
     SHARED,
@@ -229,12 +228,13 @@ class _Seen:
     """Rows already read in this file, to flag a row that repeats an earlier one or shares its
     identity (same tazkira, say) with other values.
 
-    Held in memory only, as unkeyed digests packed into integers: one dictionary entry, about
-    120 bytes, per distinct identity; some 120 MB for a million-row list.
+    Held in memory only, as Python's own hashes of the identity and of the content (never
+    stored, so the process's hash seed does not matter) packed into integers: one dictionary
+    entry, about 120 bytes, per distinct identity; some 120 MB for a million-row list.
     """
 
     def __init__(self) -> None:
-        # identity digest -> content digest (32 bits) | sheet index (16 bits) | row (32 bits)
+        # identity hash -> content hash (32 bits) | sheet index (16 bits) | row (32 bits)
         self._first: dict[int, int] = {}
         self._sheets: list[str | None] = []
 
@@ -245,9 +245,10 @@ class _Seen:
         if provenance.sheet not in self._sheets:
             self._sheets.append(provenance.sheet)
         sheet_index = self._sheets.index(provenance.sheet)
-        basis, material = identity_material(result)
-        identity = _digest(material, 8)
-        content = _digest(content_material(result), 4)
+        identity_key = identity_values(result)
+        basis = identity_key[1]
+        identity = hash(identity_key)
+        content = hash(content_values(result)) & 0xFFFFFFFF
         packed = content << 48 | sheet_index << 32 | provenance.row
         earlier = self._first.setdefault(identity, packed)
         if earlier == packed:
@@ -263,10 +264,6 @@ class _Seen:
                 Severity.WARNING,
             )
         return dataclasses.replace(result, warnings=(*result.warnings, problem))
-
-
-def _digest(material: bytes, size: int) -> int:
-    return int.from_bytes(hashlib.blake2b(material, digest_size=size).digest(), "big")
 
 
 def _place(sheet: str | None, row: int, here: str | None) -> str:
