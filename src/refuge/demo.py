@@ -23,6 +23,7 @@ from refuge.cases.services import (
     register_households,
 )
 from refuge.config import Settings
+from refuge.demo_planning import plan_demo
 from refuge.domain import Household, InvalidConfiguration
 from refuge.eligibility import RecordedFacts, SivStep, record_facts_many
 from refuge.intake import import_list
@@ -187,6 +188,8 @@ def run_demo(
         with tempfile.TemporaryDirectory(prefix="refuge-demo-lists-") as lists:
             written = write_scenario(scenario, Path(lists))
             imports = import_lists(refuge, written.lists, now=now)
+        echo("screening, approving and planning the eligible households onto demo flights")
+        plan_demo(refuge, now=now, echo=echo)
         summary = operation_summary(refuge.uow())
         database = refuge.sqlite_path
     finally:

@@ -263,3 +263,46 @@ def test_no_forecast_or_plan_to_show_before_the_first_plan(factory: Factory) -> 
         read_plan(factory())
     with pytest.raises(NotFound):
         deadline_forecast(factory(), NOW, now=NOW)
+
+
+def test_a_category_quota_stored_by_eligibility_holds_in_the_plan(factory: Factory) -> None:
+    declare(factory, flight("A1", 20))
+    with factory() as uow:
+        uow.eligibility.define_quota("category:siv", 5, "people")
+        uow.commit()
+    first = approved(factory, 3, threat=5)
+    second = approved(factory, 3, threat=4)
+    at_risk = approved(factory, 3, program="humanitarian-p")
+
+    run = replan(factory)
+
+    assert run.record.quotas == {"siv": 5}
+    assert seats(factory, first) == {"A1": 3}
+    assert seats(factory, second) == {}  # three more would take siv to six people
+    assert seats(factory, at_risk) == {"A1": 3}
+
+
+def test_planning_after_a_no_show_keeps_the_checked_in_and_leaves_the_no_show_out(
+    factory: Factory,
+) -> None:
+    declare(factory, flight("A1", 6, hours=6), flight("B2", 3, hours=12))
+    boarding = approved(factory, 3, threat=5)
+    absent = approved(factory, 3, threat=4)
+    waiting = approved(factory, 3, threat=1)
+    replan(factory)
+    at_gate = [e for e in entries(factory, boarding) if e.status is ManifestStatus.MANIFESTED]
+    for entry in at_gate:
+        check_in(factory(), entry.id, flight_code="A1", gate_agent="gate-1", now=NOW)
+    no_show(factory(), absent, flight_code="A1", gate_agent="gate-1", now=NOW)
+
+    run = replan(factory)
+
+    assert run.record.version == 3
+    assert [(e.id, e.status) for e in entries(factory, boarding)] == [
+        (e.id, ManifestStatus.CHECKED_IN) for e in at_gate
+    ]
+    # Not checked in, the last family may move to the seats the no-show left on the earlier flight.
+    assert sum(seats(factory, waiting).values()) == 3
+    assert stage(factory, absent) is Stage.NO_SHOW
+    assert absent not in {h.case_number for h in read_plan(factory()).plan.households}
+    assert {e.status for e in entries(factory, absent)} == {ManifestStatus.NO_SHOW}
