@@ -27,7 +27,10 @@ from refuge.commands_plan import flight_app, forecast_command, plan_app
 from refuge.config import Settings
 from refuge.domain.errors import InvalidConfiguration, InvalidInput, RefugeError
 
-if TYPE_CHECKING:  # intake (spreadsheets, phone metadata) loads only for the commands using it
+if TYPE_CHECKING:  # these load only for the commands using them
+    from fastapi import FastAPI
+
+    # intake: spreadsheets, phone metadata
     from refuge.intake import Limits, Profile
     from refuge.intake import Progress as ImportProgress
 
@@ -503,23 +506,35 @@ def serve(
         bool,
         typer.Option(help="Send cookies over plain HTTP too (loopback development only)."),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Processes sharing the port (about one per core). Rate limits are kept per "
+            "process, so each gets its share of them.",
+        ),
+    ] = 1,
 ) -> None:
     """Run the HTTP service (uvicorn). Put it behind a TLS-terminating proxy in production."""
-    import uvicorn
-
+    from refuge.accounts import AccountPolicy
     from refuge.api import create_app
+    from refuge.api.serving import serve as serve_app
 
-    refuge = bootstrap()
-    try:
-        uvicorn.run(
-            create_app(refuge, secure_cookies=not plain_http),
-            host=host,
-            port=port,
-            proxy_headers=True,
-            server_header=False,
-        )
-    finally:
-        refuge.close()
+    bootstrap().close()  # refuse to start on a missing key or an out-of-date schema
+    policy = AccountPolicy().per_worker(workers)
+
+    def make_app() -> FastAPI:
+        return create_app(bootstrap(), policy=policy, secure_cookies=not plain_http)
+
+    serve_app(
+        make_app,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        server_header=False,
+    )
 
 
 def _print_summary(summary: OperationSummary) -> None:

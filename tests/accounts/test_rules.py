@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import uuid
 
-from refuge.accounts import ROLE_MOVES, ROLE_SCOPES, Channel, Principal, Role, Scope
+from refuge.accounts import (
+    ROLE_MOVES,
+    ROLE_SCOPES,
+    AccountPolicy,
+    Channel,
+    Principal,
+    Role,
+    Scope,
+)
 from refuge.accounts.views import CoarseStatus, coarse_status, mask
 from refuge.domain import Stage
 
@@ -51,3 +59,15 @@ def test_masks_keep_three_characters_at_most() -> None:
     assert mask("P1234567") == "*****567"
     assert mask("+93700000001") == "*****001"
     assert mask("AB12") == "*****"
+
+
+def test_each_of_several_server_processes_gets_its_share_of_the_attempt_limits() -> None:
+    policy = AccountPolicy()
+    shared = policy.per_worker(4)
+    assert (shared.login_limit, shared.applicant_limit) == (
+        policy.login_limit // 4,
+        max(1, policy.applicant_limit // 4),
+    )
+    assert shared.applicant_client_limit * 4 <= policy.applicant_client_limit
+    assert shared.lockout_after == policy.lockout_after  # stored in the database: shared
+    assert policy.per_worker(1) is policy

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -76,3 +77,50 @@ def test_serve_answers_on_loopback_with_security_headers(tmp_path: Path) -> None
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def test_serve_with_workers_answers_from_several_processes_and_stops_them_all(
+    tmp_path: Path,
+) -> None:
+    assert _refuge(tmp_path, "init").returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "refuge", "serve", "--port", str(port), "--workers", "2"],
+        env=_env(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        status = 0
+        while not status:
+            try:
+                url = f"http://127.0.0.1:{port}/session"
+                urllib.request.urlopen(url, timeout=2)  # noqa: S310 - loopback
+            except urllib.error.HTTPError as refused:
+                status = refused.code
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        assert status == 401  # not signed in: answered by the application
+        workers = _children(server.pid)
+        assert len(workers) == 2
+    finally:
+        server.terminate()
+        assert server.wait(timeout=60) == 0
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)

@@ -4,6 +4,7 @@ limiters."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -33,6 +34,24 @@ class AccountPolicy:
     argon2_time_cost: int = 2
     argon2_memory_kib: int = 19_456
     argon2_parallelism: int = 1
+
+    def per_worker(self, workers: int) -> AccountPolicy:
+        """The policy for one of `workers` processes serving together: attempt counts live in
+        each process's memory, so each is given its share of the limits (lock-out, stored in the
+        database, is shared as it is)."""
+        if workers <= 1:
+            return self
+
+        def share(limit: int) -> int:
+            return max(1, limit // workers)
+
+        return dataclasses.replace(
+            self,
+            login_limit=share(self.login_limit),
+            login_client_limit=share(self.login_client_limit),
+            applicant_limit=share(self.applicant_limit),
+            applicant_client_limit=share(self.applicant_client_limit),
+        )
 
 
 @dataclass(slots=True)

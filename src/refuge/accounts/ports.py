@@ -35,6 +35,7 @@ __all__ = [
     "ApiTokenRecord",
     "ApiTokenRepository",
     "ApplicantSecretRepository",
+    "Holder",
     "CaseListing",
     "CaseLine",
     "SessionRecord",
@@ -69,6 +70,18 @@ class User:
 
     def locked_at(self, now: dt.datetime) -> bool:
         return self.locked_until is not None and now < self.locked_until
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """Who holds a session or token, as each request needs it: no password hash, no TOTP seed
+    (nothing to decrypt on every request)."""
+
+    user_id: uuid.UUID
+    username: str
+    role: Role
+    organisation: str | None
+    active: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +135,9 @@ class UserRepository(Protocol):
 class SessionRepository(Protocol):
     def add(self, session: SessionRecord) -> None: ...
     def find(self, token_digest: str) -> SessionRecord | None: ...
+    def find_held(self, token_digest: str) -> tuple[SessionRecord, Holder] | None:
+        """The session and its holder in one look-up (every request makes one)."""
+
     def revoke(self, session_id: uuid.UUID, at: dt.datetime) -> None: ...
     def revoke_for_user(self, user_id: uuid.UUID, at: dt.datetime) -> int: ...
 
@@ -129,6 +145,7 @@ class SessionRepository(Protocol):
 class ApiTokenRepository(Protocol):
     def add(self, token: ApiTokenRecord) -> None: ...
     def find(self, token_digest: str) -> ApiTokenRecord | None: ...
+    def find_held(self, token_digest: str) -> tuple[ApiTokenRecord, Holder] | None: ...
     def for_user(self, user_id: uuid.UUID) -> list[ApiTokenRecord]: ...
     def revoke(self, token_id: uuid.UUID, at: dt.datetime) -> None: ...
 
@@ -137,9 +154,9 @@ class ApplicantSecretRepository(Protocol):
     def set(self, case_number: str, secret_digest: str, at: dt.datetime) -> None:
         """Store (or replace) the digest of a case's applicant secret."""
 
-    def find(self, typed_number: str) -> tuple[str, str] | None:
-        """The case number in canonical form and its secret's digest, for a number as an
-        applicant typed it; None if the case is unknown or has no secret."""
+    def find(self, typed_number: str) -> tuple[str, str, Stage] | None:
+        """The case number in canonical form, its secret's digest and the case's stage, for a
+        number as an applicant typed it; None if the case is unknown or has no secret."""
 
 
 class CaseListing(Protocol):

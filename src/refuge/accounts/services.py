@@ -33,7 +33,7 @@ from refuge.accounts.credentials import (
     totp_step,
 )
 from refuge.accounts.policy import Guards
-from refuge.accounts.ports import AccountsUnitOfWork, ApiTokenRecord, SessionRecord, User
+from refuge.accounts.ports import AccountsUnitOfWork, ApiTokenRecord, Holder, SessionRecord, User
 from refuge.accounts.principal import Channel, Principal
 from refuge.accounts.roles import ROLE_MOVES, ROLE_SCOPES, Role, Scope
 from refuge.accounts.views import (
@@ -313,25 +313,45 @@ def _principal(
 def authenticate_session(
     uow: AccountsUnitOfWork, token: str, *, now: dt.datetime
 ) -> AuthenticatedSession:
+    """Every request on a session makes this look-up, so it is one query by the token's SHA-256
+    (session tokens are long random strings: argon2id is for passwords, at login), with the
+    holder read alongside and nothing decrypted."""
     with uow:
-        record = uow.sessions.find(digest(token))
-        if record is None or not record.live_at(now):
-            raise NotAuthenticated(_NOT_SIGNED_IN)
-        user = uow.users.get_by_id(record.user_id)
-    if not user.active:
+        found = uow.sessions.find_held(digest(token))
+    if found is None:
         raise NotAuthenticated(_NOT_SIGNED_IN)
-    return AuthenticatedSession(_principal(user, Channel.SESSION, record.id), record.csrf_digest)
+    record, holder = found
+    if not record.live_at(now) or not holder.active:
+        raise NotAuthenticated(_NOT_SIGNED_IN)
+    return AuthenticatedSession(_held(holder, Channel.SESSION, record.id), record.csrf_digest)
 
 
 def authenticate_token(uow: AccountsUnitOfWork, token: str, *, now: dt.datetime) -> Principal:
     with uow:
-        record = uow.api_tokens.find(digest(token))
-        if record is None or not record.live_at(now):
-            raise NotAuthenticated(_NOT_SIGNED_IN)
-        user = uow.users.get_by_id(record.user_id)
-    if not user.active:
+        found = uow.api_tokens.find_held(digest(token))
+    if found is None:
         raise NotAuthenticated(_NOT_SIGNED_IN)
-    return _principal(user, Channel.TOKEN, record.id, record.scopes)
+    record, holder = found
+    if not record.live_at(now) or not holder.active:
+        raise NotAuthenticated(_NOT_SIGNED_IN)
+    return _held(holder, Channel.TOKEN, record.id, record.scopes)
+
+
+def _held(
+    holder: Holder,
+    channel: Channel,
+    credential_id: uuid.UUID,
+    scopes: frozenset[Scope] | None = None,
+) -> Principal:
+    return Principal.of(
+        user_id=holder.user_id,
+        username=holder.username,
+        role=holder.role,
+        organisation=holder.organisation,
+        channel=channel,
+        credential_id=credential_id,
+        token_scopes=scopes,
+    )
 
 
 def logout(uow: AccountsUnitOfWork, principal: Principal, *, now: dt.datetime) -> None:
@@ -500,14 +520,10 @@ def applicant_status(
     presented = digest(normalise_applicant_secret(secret))
     with uow:
         found = uow.applicant_secrets.find(number)
-        canonical, stored = found if found is not None else ("", digest(""))
-        # Compare against something either way, so an unknown case takes the same path.
-        if not digests_equal(stored, presented) or found is None:
-            raise NotFound(_STATUS_UNKNOWN)
-        try:
-            stage = uow.cases.get(canonical).stage
-        except NotFound:
-            raise NotFound(_STATUS_UNKNOWN) from None
+    _, stored, stage = found if found is not None else ("", digest(""), Stage.SUBMITTED)
+    # Compare against something either way, so an unknown case takes the same path.
+    if not digests_equal(stored, presented) or found is None:
+        raise NotFound(_STATUS_UNKNOWN)
     return coarse_status(stage)
 
 

@@ -59,16 +59,18 @@ class Service:
         return self.refuge.uow()
 
 
-def _service(request: Request) -> Service:
+# The small dependencies are coroutines: FastAPI runs a plain function in its thread pool, and a
+# hop to a thread costs more than any of them does.
+async def _service(request: Request) -> Service:
     service: Service = request.app.state.service
     return service
 
 
-def _now(service: Annotated[Service, Depends(_service)]) -> dt.datetime:
+async def _now(service: Annotated[Service, Depends(_service)]) -> dt.datetime:
     return service.clock()
 
 
-def _client(request: Request) -> str:
+async def _client(request: Request) -> str:
     # Behind a reverse proxy this is the proxy's address; run uvicorn with --proxy-headers and
     # --forwarded-allow-ips so it is the caller's.
     return request.client.host if request.client else "unknown"

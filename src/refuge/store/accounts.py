@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -19,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from refuge.accounts.ports import ApiTokenRecord, CaseLine, SessionRecord, User
+from refuge.accounts.ports import ApiTokenRecord, CaseLine, Holder, SessionRecord, User
 from refuge.accounts.roles import Role, Scope
 from refuge.domain import NotFound, Stage
 from refuge.protect import DataKey
@@ -190,17 +192,15 @@ class SqlSessionRepository:
         row = self._work.session.scalars(
             select(SessionRow).where(SessionRow.token_digest == token_digest)
         ).one_or_none()
-        if row is None:
-            return None
-        return SessionRecord(
-            user_id=row.user_id,
-            token_digest=row.token_digest,
-            csrf_digest=row.csrf_digest,
-            created_at=row.created_at,
-            expires_at=row.expires_at,
-            revoked_at=row.revoked_at,
-            id=row.id,
-        )
+        return None if row is None else _session(row)
+
+    def find_held(self, token_digest: str) -> tuple[SessionRecord, Holder] | None:
+        found = self._work.session.execute(
+            select(SessionRow, *_HOLDER)
+            .join(UserRow, UserRow.id == SessionRow.user_id)
+            .where(SessionRow.token_digest == token_digest)
+        ).one_or_none()
+        return None if found is None else (_session(found[0]), _holder(found[1:]))
 
     def revoke(self, session_id: uuid.UUID, at: dt.datetime) -> None:
         self._work.session.execute(
@@ -242,6 +242,14 @@ class SqlApiTokenRepository:
         ).one_or_none()
         return None if row is None else _token(row)
 
+    def find_held(self, token_digest: str) -> tuple[ApiTokenRecord, Holder] | None:
+        found = self._work.session.execute(
+            select(ApiTokenRow, *_HOLDER)
+            .join(UserRow, UserRow.id == ApiTokenRow.user_id)
+            .where(ApiTokenRow.token_digest == token_digest)
+        ).one_or_none()
+        return None if found is None else (_token(found[0]), _holder(found[1:]))
+
     def for_user(self, user_id: uuid.UUID) -> list[ApiTokenRecord]:
         rows = self._work.session.scalars(
             select(ApiTokenRow)
@@ -256,6 +264,26 @@ class SqlApiTokenRepository:
             .where(ApiTokenRow.id == token_id, ApiTokenRow.revoked_at.is_(None))
             .values(revoked_at=at)
         )
+
+
+_HOLDER = (UserRow.id, UserRow.username, UserRow.role, UserRow.organisation, UserRow.active)
+
+
+def _holder(values: Sequence[Any]) -> Holder:
+    user_id, username, role, organisation, active = values
+    return Holder(user_id, username, Role(role), organisation, bool(active))
+
+
+def _session(row: SessionRow) -> SessionRecord:
+    return SessionRecord(
+        user_id=row.user_id,
+        token_digest=row.token_digest,
+        csrf_digest=row.csrf_digest,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+        id=row.id,
+    )
 
 
 def _token(row: ApiTokenRow) -> ApiTokenRecord:
@@ -294,14 +322,14 @@ class SqlApplicantSecretRepository:
                 existing.issued_at = at
             session.flush()
 
-    def find(self, typed_number: str) -> tuple[str, str] | None:
+    def find(self, typed_number: str) -> tuple[str, str, Stage] | None:
         number = normalise_case_number(typed_number)
         row = self._work.session.execute(
-            select(CaseRow.case_number, ApplicantSecretRow.secret_digest)
+            select(CaseRow.case_number, ApplicantSecretRow.secret_digest, CaseRow.stage)
             .join(ApplicantSecretRow, ApplicantSecretRow.case_id == CaseRow.id)
             .where(CaseRow.case_number == number)
         ).one_or_none()
-        return None if row is None else (row[0], row[1])
+        return None if row is None else (row[0], row[1], Stage(row[2]))
 
 
 class SqlCaseListing:

@@ -24,6 +24,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a SQLite writer waits for another to finish before giving up. Writers queue on one
 # lock; loads of a few thousand households hold it for seconds.
 _SQLITE_BUSY_MS = 60_000
+# PostgreSQL connections are not pinged before each use (a round trip per unit of work, which
+# every request pays); a connection that died with its server fails that one use and SQLAlchemy
+# then drops the whole pool. Connections are renewed after this long anyway.
+_RECYCLE_SECONDS = 1800
 
 
 def make_engine(url: str) -> Engine:
@@ -43,7 +47,7 @@ def make_engine(url: str) -> Engine:
     if backend == "sqlite":
         return _sqlite_engine(parsed)
     if backend == "postgresql":
-        return create_engine(parsed, pool_pre_ping=True)
+        return create_engine(parsed, pool_recycle=_RECYCLE_SECONDS)
     raise InvalidConfiguration(
         f"database URL scheme {parsed.drivername!r} is not supported; use sqlite or postgresql"
     )
