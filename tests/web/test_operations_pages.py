@@ -201,7 +201,9 @@ def test_an_applicant_checks_a_case_in_their_language(
 def test_an_applicant_with_a_wrong_secret_learns_nothing(
     page: Page, site: Site, departures: Departures
 ) -> None:
-    page.goto("/case-status?lang=en")
+    page.goto("/sign-in")  # where an applicant who found Refuge's address lands
+    page.get_by_role("link", name="Check your case").click()
+    expect(page).to_have_url(site.url + "/case-status")
     page.locator("#case_number").fill(departures.seated[1])
     page.locator("#secret").fill("WRONG-SECRET-0000")
     page.get_by_role("button", name="Check my case").click()

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -39,7 +38,16 @@ from refuge.domain import (
     Stage,
 )
 from refuge.domain.errors import Forbidden
-from refuge.gate import GateStep, GateUnitOfWork, ScanResult, board, check_in, no_show, scan
+from refuge.gate import (
+    GateStep,
+    GateUnitOfWork,
+    ManifestRepository,
+    ScanResult,
+    board,
+    check_in,
+    no_show,
+    scan,
+)
 from refuge.planning import Seats, compare_plans, plan_versions
 
 __all__ = [
@@ -65,8 +73,16 @@ _SEATED = frozenset({ManifestStatus.MANIFESTED, ManifestStatus.CHECKED_IN, Manif
 _GATE_MOVES = frozenset({Stage.CHECKED_IN, Stage.BOARDED, Stage.NO_SHOW})
 
 
+class CountedManifests(ManifestRepository, Protocol):
+    def count_by_status(self, flight_id: uuid.UUID) -> Mapping[ManifestStatus, int]: ...
+
+
 class FlightsUnitOfWork(AccountsUnitOfWork, GateUnitOfWork, Protocol):
-    """The storage these functions read: accounts' and the gate's (manifests, passes, scans)."""
+    """The storage these functions read: accounts' and the gate's (manifests, passes, scans,
+    plans), with manifests counted in the database for the board."""
+
+    @property
+    def manifests(self) -> CountedManifests: ...
 
 
 # --- the flight board -------------------------------------------------------------------------
@@ -111,14 +127,14 @@ def flight_board_line(
 def _board_line(
     uow: FlightsUnitOfWork, guards: Guards, principal: Principal, flight: Flight, now: dt.datetime
 ) -> FlightBoardLine:
-    counts = Counter(e.status for e in uow.manifests.for_flight(flight.id))
+    counts = uow.manifests.count_by_status(flight.id)
     return FlightBoardLine(
         flight=flight_view(principal, flight, now=now, policy=guards.policy),
-        seated=sum(counts[s] for s in _SEATED),
-        checked_in=counts[ManifestStatus.CHECKED_IN],
-        boarded=counts[ManifestStatus.BOARDED],
-        no_show=counts[ManifestStatus.NO_SHOW],
-        standby=counts[ManifestStatus.STANDBY],
+        seated=sum(counts.get(s, 0) for s in _SEATED),
+        checked_in=counts.get(ManifestStatus.CHECKED_IN, 0),
+        boarded=counts.get(ManifestStatus.BOARDED, 0),
+        no_show=counts.get(ManifestStatus.NO_SHOW, 0),
+        standby=counts.get(ManifestStatus.STANDBY, 0),
     )
 
 

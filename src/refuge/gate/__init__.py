@@ -31,7 +31,13 @@ from refuge.gate.passes import (
     read_pass,
     verify_pass,
 )
-from refuge.gate.ports import GateRepository, GateUnitOfWork, IssuedPass, ScanRecord
+from refuge.gate.ports import (
+    GateRepository,
+    GateUnitOfWork,
+    IssuedPass,
+    ManifestRepository,
+    ScanRecord,
+)
 from refuge.gate.services import (
     GateStep,
     IssuedToken,
@@ -58,6 +64,7 @@ __all__ = [
     "IssuedPass",
     "IssuedToken",
     "MachineReadableZone",
+    "ManifestRepository",
     "MemberCheck",
     "MrzDocumentType",
     "MrzField",

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from refuge.domain import (
     Flight,
@@ -180,6 +180,16 @@ class SqlManifestRepository:
             )
         )
         return [_entry(row) for row in rows]
+
+    def count_by_status(self, flight_id: uuid.UUID) -> dict[ManifestStatus, int]:
+        """People on the flight's manifest by status, counted in the database."""
+        self._work.flush()
+        rows = self._work.session.execute(
+            select(ManifestEntryRow.status, func.count())
+            .where(ManifestEntryRow.flight_id == flight_id)
+            .group_by(ManifestEntryRow.status)
+        )
+        return {ManifestStatus(status): count for status, count in rows}
 
     def for_case(self, case_id: uuid.UUID) -> list[ManifestEntry]:
         self._work.flush()

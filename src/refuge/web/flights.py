@@ -9,7 +9,6 @@ from fastapi import APIRouter, Request, Response
 from refuge.accounts import flight_board, may_work_gate, read_manifest
 from refuge.api.deps import Now, Svc
 from refuge.domain import ManifestStatus
-from refuge.web.manifest_pdf import manifest_pdf
 from refuge.web.pages import PageRoute, Viewer
 from refuge.web.rendering import render
 
@@ -44,6 +43,10 @@ def manifest(request: Request, code: str, principal: Viewer, svc: Svc, now: Now)
 @router.get("/departures/{code}/manifest.pdf")
 def manifest_print(request: Request, code: str, principal: Viewer, svc: Svc, now: Now) -> Response:
     """The manifest to print. Never cached: it holds the people on the flight."""
+    # Imported here: fpdf2 and Pillow take a second or more to load, which starting the server
+    # and every other page should not pay for.
+    from refuge.web.manifest_pdf import manifest_pdf
+
     view = read_manifest(svc.refuge.uow(), svc.guards, principal, code, now=now)
     pdf = manifest_pdf(view, printed_at=now, printed_by=principal.actor)
     return Response(
