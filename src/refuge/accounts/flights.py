@@ -57,6 +57,7 @@ __all__ = [
     "ManifestChanges",
     "ManifestHousehold",
     "ManifestMember",
+    "ManifestUnitOfWork",
     "ManifestView",
     "NoShowResult",
     "flight_board",
@@ -73,13 +74,17 @@ _SEATED = frozenset({ManifestStatus.MANIFESTED, ManifestStatus.CHECKED_IN, Manif
 _GATE_MOVES = frozenset({Stage.CHECKED_IN, Stage.BOARDED, Stage.NO_SHOW})
 
 
+class ManifestUnitOfWork(AccountsUnitOfWork, GateUnitOfWork, Protocol):
+    """What a manifest and the gate desk read: accounts' and the gate's storage (manifests,
+    passes, scans, plans)."""
+
+
 class CountedManifests(ManifestRepository, Protocol):
     def count_by_status(self, flight_id: uuid.UUID) -> Mapping[ManifestStatus, int]: ...
 
 
-class FlightsUnitOfWork(AccountsUnitOfWork, GateUnitOfWork, Protocol):
-    """The storage these functions read: accounts' and the gate's (manifests, passes, scans,
-    plans), with manifests counted in the database for the board."""
+class FlightsUnitOfWork(ManifestUnitOfWork, Protocol):
+    """What the flight board reads: the same, with manifests counted in the database."""
 
     @property
     def manifests(self) -> CountedManifests: ...
@@ -223,7 +228,7 @@ class ManifestView:
 
 
 def read_manifest(
-    uow: FlightsUnitOfWork, guards: Guards, principal: Principal, code: str, *, now: dt.datetime
+    uow: ManifestUnitOfWork, guards: Guards, principal: Principal, code: str, *, now: dt.datetime
 ) -> ManifestView:
     """Flight `code`'s manifest: households grouped (the principal applicant first), then the
     standby list by rank. Roles without access to households see relationships, statuses and
@@ -275,7 +280,7 @@ def read_manifest(
     )
 
 
-def _changes(uow: FlightsUnitOfWork, code: str) -> ManifestChanges | None:
+def _changes(uow: ManifestUnitOfWork, code: str) -> ManifestChanges | None:
     """The latest plan version's changes that touch flight `code`. Case numbers and flight codes
     only: what a manifest shows anyway."""
     versions = [record.version for record in plan_versions(uow)]
@@ -305,14 +310,14 @@ def _grouped(
     return groups
 
 
-def _household(uow: FlightsUnitOfWork, household_id: uuid.UUID) -> Household | None:
+def _household(uow: ManifestUnitOfWork, household_id: uuid.UUID) -> Household | None:
     try:
         return uow.households.get(household_id)
     except DataShredded:
         return None
 
 
-def _case(uow: FlightsUnitOfWork, household_id: uuid.UUID, case_id: uuid.UUID) -> Case:
+def _case(uow: ManifestUnitOfWork, household_id: uuid.UUID, case_id: uuid.UUID) -> Case:
     for case in uow.cases.for_household(household_id):
         if case.id == case_id:
             return case
@@ -402,7 +407,7 @@ def may_work_gate(principal: Principal) -> bool:
     )
 
 
-def _gate_flight(uow: FlightsUnitOfWork, principal: Principal, code: str) -> Flight:
+def _gate_flight(uow: ManifestUnitOfWork, principal: Principal, code: str) -> Flight:
     if not may_work_gate(principal):
         raise Forbidden(f"role {principal.role} does not work the gate")
     with uow:
@@ -410,7 +415,7 @@ def _gate_flight(uow: FlightsUnitOfWork, principal: Principal, code: str) -> Fli
 
 
 def gate_scan(
-    uow: FlightsUnitOfWork,
+    uow: ManifestUnitOfWork,
     principal: Principal,
     code: str,
     scanned: str,
@@ -434,7 +439,7 @@ def gate_scan(
 
 
 def gate_confirm(
-    uow: FlightsUnitOfWork,
+    uow: ManifestUnitOfWork,
     principal: Principal,
     code: str,
     entry_id: uuid.UUID,
@@ -458,7 +463,7 @@ class NoShowResult:
 
 
 def gate_no_show(
-    uow: FlightsUnitOfWork, principal: Principal, code: str, case_number: str, *, now: dt.datetime
+    uow: ManifestUnitOfWork, principal: Principal, code: str, case_number: str, *, now: dt.datetime
 ) -> NoShowResult:
     """Record that a case's people not yet aboard did not come to flight `code`'s gate."""
     flight = _gate_flight(uow, principal, code)
