@@ -218,6 +218,11 @@ def test_the_operations_pages_have_no_serious_accessibility_violation(
     for lang in ("en", "fa", "ps"):
         page.goto(f"/case-status?lang={lang}")
         assert violations(page, axe_source) == [], lang
+    page.locator("#case_number").fill(departures.seated[2])
+    page.locator("#secret").fill("WRONG-SECRET-0000")
+    page.locator("form button[type=submit]").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert violations(page, axe_source) == [], "applicant refusal in Pashto"
     sign_in(page, site, Role.COORDINATOR)
     for path in ("/departures", f"/departures/{NEAR}", "/gate", f"/gate/{NEAR}"):
         page.goto(path)
