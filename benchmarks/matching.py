@@ -7,7 +7,9 @@ puts together records with the same normalised name key and year of birth (recor
 either stay alone), and takes households the same way as the model: through the lists'
 household references. Figures: pairwise precision, recall and F1, B-cubed F1 and the share of
 true clusters found exactly, for persons and households; cross-script pairs (one record in
-Perso-Arabic script, one in Latin) found; time; process peak memory.
+Perso-Arabic script, one in Latin) found; time, wall clock and CPU (the process's CPU seconds,
+all threads: on a shared machine the wall clock says how busy the others were, the CPU time
+what the work cost); process peak memory.
 
     .venv/bin/python benchmarks/matching.py [--people 10000 100000] [--seed 1] [--engine duckdb]
 """
@@ -106,10 +108,15 @@ def _peak_rss_mib() -> float:
 
 
 def _row(
-    name: str, seconds: float, pairs: int, persons: ClusterScores, homes: ClusterScores
+    name: str,
+    seconds: float,
+    cpu: float,
+    pairs: int,
+    persons: ClusterScores,
+    homes: ClusterScores,
 ) -> str:
     return (
-        f"{name:<10}{seconds:>9.1f}{pairs:>12,}"
+        f"{name:<10}{seconds:>9.1f}{cpu:>9.1f}{pairs:>12,}"
         f"{persons.precision:>8.3f}{persons.recall:>8.3f}{persons.f1:>8.3f}"
         f"{persons.bcubed_f1:>8.3f}{persons.exact:>8.3f}"
         f"{homes.precision:>8.3f}{homes.recall:>8.3f}{homes.f1:>8.3f}{homes.exact:>8.3f}"
@@ -126,32 +133,34 @@ def run(people: int, seed: int, engine: str) -> None:
         f"{len(set(listed.person.values())):,} persons listed, "
         f"{len(set(listed.household.values())):,} households (written and read in {prepared:.0f} s)"
     )
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     base_persons, base_households, base_pairs = baseline(listed.records)
     base_seconds = time.perf_counter() - start
+    base_cpu = time.process_time() - cpu
     base = (
         score_clusters(base_persons, listed.person),
         score_clusters(base_households, listed.household),
     )
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     linkage = link_records(listed.records, engine=engine)  # type: ignore[arg-type]
     seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu
     ours = (
         score_clusters(linkage.persons, listed.person),
         score_clusters(linkage.households, listed.household),
     )
 
     print(
-        f"{'':<10}{'':>9}{'':>12}{'persons':^40}{'households':^32}\n"
-        f"{'':<10}{'time s':>9}{'pairs':>12}"
+        f"{'':<10}{'':>9}{'':>9}{'':>12}{'persons':^40}{'households':^32}\n"
+        f"{'':<10}{'time s':>9}{'CPU s':>9}{'pairs':>12}"
         f"{'P':>8}{'R':>8}{'F1':>8}{'B3 F1':>8}{'exact':>8}"
         f"{'P':>8}{'R':>8}{'F1':>8}{'exact':>8}"
     )
-    print(_row("baseline", base_seconds, base_pairs, *base))
-    print(_row(engine, seconds, linkage.pairs_compared, *ours))
+    print(_row("baseline", base_seconds, base_cpu, base_pairs, *base))
+    print(_row(engine, seconds, cpu_seconds, linkage.pairs_compared, *ours))
     print(
-        f"{'ratio':<10}{seconds / base_seconds:>9.1f}{'':>12}"
+        f"{'ratio':<10}{seconds / base_seconds:>9.1f}{cpu_seconds / base_cpu:>9.1f}{'':>12}"
         f"{ours[0].precision / base[0].precision:>8.3f}{ours[0].recall / base[0].recall:>8.3f}"
         f"{ours[0].f1 / base[0].f1:>8.3f}{ours[0].bcubed_f1 / base[0].bcubed_f1:>8.3f}"
         f"{ours[0].exact / base[0].exact:>8.3f}"

@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from refuge.matching import blocking_key, canonical_word, name_key, normalise_name
+from refuge.matching import (
+    blocking_key,
+    canonical_word,
+    consonant_key,
+    name_key,
+    normalise_name,
+)
 from refuge.matching.rulebook import name_rules, read_rule_file
 
 
@@ -179,6 +185,16 @@ def test_blocking_key_survives_vowel_spelling_and_word_order() -> None:
     assert blocking_key(name_key("Hamid")) == blocking_key(name_key("Hamed"))
     assert blocking_key(name_key("Hamid")) != blocking_key(name_key("Amid"))
     assert blocking_key("") == ""
+
+
+def test_consonant_key_forgets_a_first_vowel_and_word_order() -> None:
+    # Ismail / Esmail / Asmail: one Perso-Arabic initial, three romanised vowels.
+    assert consonant_key(name_key("Ismail Nasiri")) == consonant_key(name_key("Nasiri Asmail"))
+    assert consonant_key(name_key("Ikbal")) == consonant_key(name_key("Akbal"))
+    assert blocking_key(name_key("Ikbal")) != blocking_key(name_key("Akbal"))
+    assert consonant_key(name_key("Hamid")) != consonant_key(name_key("Amid"))
+    assert consonant_key(name_key("Ali Ahmadi")) == "hmd l"
+    assert consonant_key("") == ""
 
 
 def test_every_variant_key_word_is_its_own_key() -> None:

@@ -24,7 +24,13 @@ from refuge.matching.linkage import (
     ScoredPair,
     link_records,
 )
-from refuge.matching.names import blocking_key, canonical_word, name_key, normalise_name
+from refuge.matching.names import (
+    blocking_key,
+    canonical_word,
+    consonant_key,
+    name_key,
+    normalise_name,
+)
 from refuge.matching.ports import (
     Decision,
     MatchRepository,
@@ -70,6 +76,7 @@ __all__ = [
     "blocking_key",
     "canonical_word",
     "cluster_with_decisions",
+    "consonant_key",
     "connected_components",
     "decide",
     "household_clusters",

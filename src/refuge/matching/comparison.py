@@ -11,7 +11,14 @@ from functools import cache
 from rapidfuzz.distance import Indel, JaroWinkler
 
 from refuge.domain import PersonName
-from refuge.matching.names import blocking_key, compound_affixes, name_key, skeleton, spell
+from refuge.matching.names import (
+    blocking_key,
+    compound_affixes,
+    consonant_key,
+    name_key,
+    skeleton,
+    spell,
+)
 from refuge.matching.rulebook import name_rules
 
 __all__ = [
@@ -27,7 +34,8 @@ __all__ = [
 class PersonNameKeys:
     """The keys of one person's name. `full` keeps the given-then-family order; `full_sorted`
     has the same words in alphabetical order, so it is equal for a name whose given and family
-    parts were swapped. The `*_block` keys are consonant skeletons for blocking."""
+    parts were swapped. The `*_block` keys are consonant skeletons for blocking;
+    `full_consonants` the coarser key that also forgets a word's first vowel."""
 
     given: str
     family: str
@@ -36,6 +44,7 @@ class PersonNameKeys:
     given_block: str
     family_block: str
     full_block: str
+    full_consonants: str
 
     def columns(self, prefix: str = "name_") -> dict[str, str]:
         """The keys as columns, e.g. {"name_given": ..., "name_full_sorted": ...}."""
@@ -64,6 +73,7 @@ def person_name_keys(name: PersonName) -> PersonNameKeys:
         given_block=blocking_key(given),
         family_block=blocking_key(family),
         full_block=blocking_key(full),
+        full_consonants=consonant_key(full),
     )
 
 

@@ -31,6 +31,7 @@ from refuge.matching.rulebook import NameRules, name_rules
 __all__ = [
     "blocking_key",
     "canonical_word",
+    "consonant_key",
     "compound_affixes",
     "name_key",
     "normalise_name",
@@ -431,6 +432,21 @@ def blocking_key(key: str) -> str:
     Names that differ in vowels, or in given and family order, share it."""
     skeletons = sorted(skeleton(word) for word in key.split())
     return " ".join(skeletons)
+
+
+def consonant_key(key: str) -> str:
+    """A coarser blocking key: each word's consonants alone, its first letter too when a vowel
+    (or w, y), repeats collapsed, words sorted. A name's first vowel is where romanisations of
+    one Perso-Arabic letter (alef, ain) differ: Ismail, Esmail and Asmail share this key, which
+    `blocking_key` keeps apart. Hamid and Amid still differ (h is a consonant here)."""
+    words = []
+    for word in key.split():
+        out = ""
+        for char in word:
+            if char not in _SKELETON_DROPS and char != out[-1:]:
+                out += char
+        words.append(out or word[:1])
+    return " ".join(sorted(words))
 
 
 def skeleton(word: str) -> str:

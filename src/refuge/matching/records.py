@@ -104,8 +104,10 @@ def linkage_rows(records: Iterable[LinkRecord]) -> list[Row]:
     Dates: a 1 January full date is read as its year only, since lists write it for "year
     known"; so year-only records agree or disagree on the year alone and are never penalised
     for a month or day they do not have. `dob_swapped` is the date with day and month
-    exchanged, a common slip. `co_members` are the given-name keys of the others listed in the
-    same household on the same list: the family around a person, which two lists share.
+    exchanged, a common slip. `co_members` are the given names of the others listed in the
+    same household on the same list, as blocking keys (consonant skeletons, so that two lists'
+    spellings of one relative agree): the family around a person, which two lists share, and
+    which tells a person from the relatives listed with them.
     """
     materialised = list(records)
     keys = {record.record_id: person_name_keys(record.name) for record in materialised}
@@ -120,7 +122,11 @@ def linkage_rows(records: Iterable[LinkRecord]) -> list[Row]:
         household = record.source_household
         co_members = (
             sorted(
-                {keys[other].given for other in members[household] if other != record.record_id}
+                {
+                    keys[other].given_block
+                    for other in members[household]
+                    if other != record.record_id
+                }
                 - {""}
             )
             if household
@@ -134,6 +140,7 @@ def linkage_rows(records: Iterable[LinkRecord]) -> list[Row]:
                 "name_given": name.given or None,
                 "name_family": name.family or None,
                 "name_block": name.full_block or None,
+                "name_consonants": name.full_consonants or None,
                 "given_block": name.given_block or None,
                 "family_block": name.family_block or None,
                 "dob_year": dob.year,
