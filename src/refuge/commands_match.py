@@ -36,13 +36,35 @@ def match_command(
     engine: Annotated[
         str, typer.Option(help="duckdb (one machine) or spark (a cluster, or local mode).")
     ] = "duckdb",
+    threshold: Annotated[
+        float,
+        typer.Option(
+            min=0.001, max=1.0, help="Pairs at or above this match probability are linked."
+        ),
+    ] = 0.9,
+    review_from: Annotated[
+        float,
+        typer.Option(
+            min=0.001,
+            max=1.0,
+            help="Pairs from this match probability up to the threshold go to review; lower it "
+            "when there are officers to review more.",
+        ),
+    ] = 0.5,
 ) -> None:
     """Link every stored record into persons and households; uncertain pairs go to review."""
     from refuge.matching import match
 
     refuge = bootstrap()
     try:
-        report = match(refuge.uow(), actor=_ACTOR, now=_now(), engine=engine)
+        report = match(
+            refuge.uow(),
+            actor=_ACTOR,
+            now=_now(),
+            engine=engine,
+            threshold=threshold,
+            review_band=(review_from, threshold),
+        )
     finally:
         refuge.close()
     table = Table(title=f"Matching ({report.engine}, {report.seconds:.1f} s)")
@@ -95,7 +117,8 @@ PairId = Annotated[str, typer.Argument(help="The pair's id, as `refuge review li
 def _said(outcome: DecisionOutcome, what: str) -> None:
     _out.print(
         f"review pair {outcome.pair.id} {what}; persons {outcome.persons_before} -> "
-        f"{outcome.persons_after}"
+        f"{outcome.persons_after}; households {outcome.households_before} -> "
+        f"{outcome.households_after}"
     )
 
 

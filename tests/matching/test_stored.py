@@ -24,6 +24,8 @@ from refuge.store import SqlUnitOfWork
 UowFactory = Callable[[], SqlUnitOfWork]
 NOW = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)
 LATER = NOW + dt.timedelta(hours=2)
+# A small operation has few uncertain pairs: the band is widened to have some to decide.
+BAND = (0.001, 0.999)
 
 
 @pytest.fixture(scope="module")
@@ -89,14 +91,14 @@ def test_matching_reviews_and_rematching_keep_every_decision(
     first, last = scenario_lists.lists[:-1], scenario_lists.lists[-1:]
     import_lists(uow_factory, first)
 
-    report = match(uow_factory(), actor="matcher", now=NOW)
+    report = match(uow_factory(), actor="matcher", now=NOW, threshold=BAND[1], review_band=BAND)
     assert report.records > 300
     assert report.households < report.persons < report.records
     assert report.links > 0
     assert report.decisions_kept == 0
     queue = review_queue(uow_factory())
     assert len(queue) == report.review_pairs > 2
-    assert all(0.5 <= pair.probability < 0.9 for pair in queue)
+    assert all(BAND[0] <= pair.probability < BAND[1] for pair in queue)
     assert all(
         {f.verdict for f in pair.fields} <= {"agrees", "disagrees", "missing"} for pair in queue
     )
@@ -138,7 +140,7 @@ def test_matching_reviews_and_rematching_keep_every_decision(
 
     # One more list, matching again: the decisions hold and decided pairs stay out of the queue.
     import_lists(uow_factory, last)
-    again = match(uow_factory(), actor="matcher", now=LATER)
+    again = match(uow_factory(), actor="matcher", now=LATER, threshold=BAND[1], review_band=BAND)
     assert again.records > report.records
     assert again.decisions_kept == (3 if joined is not None else 2)
     assert together(uow_factory, merged)
@@ -185,3 +187,56 @@ def test_an_unknown_engine_is_refused_before_anything_is_read(uow_factory: UowFa
         match(uow_factory(), actor="matcher", now=NOW, engine="sqlite")
     with uow_factory() as uow:
         assert [e.action for e in uow.audit.events()] == []
+
+
+def households_of(uow_factory: UowFactory) -> frozenset[frozenset[uuid.UUID]]:
+    with uow_factory() as uow:
+        groups: dict[uuid.UUID, set[uuid.UUID]] = {}
+        for record, membership in uow.matching.memberships().items():
+            groups.setdefault(membership.household, set()).add(record)
+    return frozenset(frozenset(group) for group in groups.values())
+
+
+def test_one_decision_rebuilds_households_as_a_full_run_would_and_undo_restores_them(
+    uow_factory: UowFactory, scenario_lists: ScenarioFiles, empty_temp: Path
+) -> None:
+    for path in scenario_lists.lists:
+        add_organisation(
+            uow_factory(),
+            Organisation(path.stem, path.stem, OrganisationKind.NGO),
+            actor="test",
+            now=NOW,
+        )
+    import_lists(uow_factory, scenario_lists.lists)
+    match(uow_factory(), actor="matcher", now=NOW, threshold=BAND[1], review_band=BAND)
+    before = households_of(uow_factory)
+    with uow_factory() as uow:
+        home = {record: m.household for record, m in uow.matching.memberships().items()}
+    pair = next(
+        pair
+        for pair in review_queue(uow_factory())
+        if not together(uow_factory, pair) and home[pair.left] != home[pair.right]
+    )
+
+    outcome = decide(uow_factory(), pair.id, "confirm", actor="officer", now=LATER)
+    after = households_of(uow_factory)
+    assert after != before
+    assert outcome.households_before == len(before)
+    assert outcome.households_after == len(after)
+    # A full run under the same decision finds the households the decision made.
+    match(uow_factory(), actor="matcher", now=LATER, threshold=BAND[1], review_band=BAND)
+    assert households_of(uow_factory) == after
+
+    undo(uow_factory(), pair.id, actor="officer", now=LATER)
+    assert households_of(uow_factory) == before
+    assert not together(uow_factory, pair)
+
+    with uow_factory() as uow:
+        events = {event.action: event for event in uow.audit.events()}
+    merged, unmerged = events["match.confirm"].details, events["match.unmerge"].details
+    assert (merged["left"], merged["right"]) == (str(pair.left), str(pair.right))
+    assert len(str(merged["persons_merged"]).split()) == 1
+    assert merged["persons_split"] == ""
+    assert (merged["households_before"], merged["households_after"]) == (len(before), len(after))
+    assert unmerged["persons_split"] == merged["persons_merged"]
+    assert unmerged["households_after"] == len(before)

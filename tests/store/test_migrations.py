@@ -104,6 +104,7 @@ BRANCHES = {
         "plan_split_permissions",
         "plan_notifications",
     },
+    "0013_matching_more": {"match_list_households"},
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol, Self
@@ -81,6 +81,11 @@ class Membership:
 class MatchRepository(Protocol):
     def memberships(self) -> dict[uuid.UUID, Membership]: ...
     def replace_memberships(self, memberships: Sequence[Membership]) -> None: ...
+    def list_households(self) -> dict[uuid.UUID, uuid.UUID]:
+        """Each record's household on its own list, by an opaque id (records no list put in a
+        household are absent)."""
+
+    def replace_list_households(self, list_households: Mapping[uuid.UUID, uuid.UUID]) -> None: ...
     def links(self) -> list[StoredLink]: ...
     def replace_links(self, links: Sequence[StoredLink]) -> None: ...
     def pairs(self, decision: Decision | None = None) -> list[ReviewPair]: ...

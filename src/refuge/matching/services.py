@@ -57,6 +57,8 @@ class DecisionOutcome:
     pair: ReviewPair
     persons_before: int
     persons_after: int
+    households_before: int
+    households_after: int
 
 
 def match(
@@ -101,6 +103,16 @@ def match(
         )
         repository.replace_links(
             [StoredLink(uuid.UUID(a), uuid.UUID(b), p) for a, b, p in linkage.links]
+        )
+        # Which records share a list household, under ids drawn afresh (nothing of the list's
+        # own reference is kept), so that a single decision can rebuild households.
+        drawn: dict[str, uuid.UUID] = {}
+        repository.replace_list_households(
+            {
+                uuid.UUID(record.record_id): drawn.setdefault(household, uuid.uuid4())
+                for record in records
+                if (household := record.source_household) is not None
+            }
         )
         decided_keys = {(pair.left, pair.right) for pair in decided}
         open_ids = {(pair.left, pair.right): pair.id for pair in repository.pairs(Decision.OPEN)}
@@ -167,7 +179,7 @@ def decide(
         if pair.decision is not Decision.OPEN:
             raise Conflict(f"review pair {pair_id} is {pair.decision.value} already; undo it first")
         uow.matching.set_decision(pair_id, verdict, at=now, by=actor)
-        before, after = _recluster(uow.matching)
+        change = _recluster(uow.matching)
         action = "match.confirm" if verdict is Decision.CONFIRMED else "match.reject"
         uow.audit.record(
             actor=actor,
@@ -175,11 +187,11 @@ def decide(
             object_kind="review_pair",
             object_id=str(pair_id),
             at=now,
-            details={"persons_before": before, "persons_after": after},
+            details={"left": str(pair.left), "right": str(pair.right), **change.details()},
         )
         decided = uow.matching.get_pair(pair_id)
         uow.commit()
-    return DecisionOutcome(decided, before, after)
+    return DecisionOutcome(decided, *change.counts())
 
 
 def undo(
@@ -193,7 +205,7 @@ def undo(
         if pair.decision is Decision.OPEN:
             raise Conflict(f"review pair {pair_id} has no decision to undo")
         uow.matching.set_decision(pair_id, Decision.OPEN, at=None, by=None)
-        before, after = _recluster(uow.matching)
+        change = _recluster(uow.matching)
         uow.audit.record(
             actor=actor,
             action="match.unmerge" if pair.decision is Decision.CONFIRMED else "match.undo_reject",
@@ -202,36 +214,121 @@ def undo(
             at=now,
             details={
                 "undone": pair.decision.value,
-                "persons_before": before,
-                "persons_after": after,
+                "left": str(pair.left),
+                "right": str(pair.right),
+                **change.details(),
             },
         )
         reopened = uow.matching.get_pair(pair_id)
         uow.commit()
-    return DecisionOutcome(reopened, before, after)
+    return DecisionOutcome(reopened, *change.counts())
 
 
-def _recluster(repository: MatchRepository) -> tuple[int, int]:
-    """Persons again from the stored links and decisions; households stay as the last run made
-    them (they need the records' list households, which only a run decrypts)."""
+@dataclass(frozen=True, slots=True)
+class _Change:
+    """What re-clustering after a decision changed: persons and households before and after,
+    and which persons and households were merged (several became one) or split (one became
+    several), by id."""
+
+    persons_before: int
+    persons_after: int
+    households_before: int
+    households_after: int
+    persons_merged: tuple[str, ...]
+    persons_split: tuple[str, ...]
+    households_merged: tuple[str, ...]
+    households_split: tuple[str, ...]
+
+    def counts(self) -> tuple[int, int, int, int]:
+        return (
+            self.persons_before,
+            self.persons_after,
+            self.households_before,
+            self.households_after,
+        )
+
+    def details(self) -> dict[str, str | int | float | None]:
+        """For the audit log: counts, and the ids space-separated (details hold scalars)."""
+        return {
+            "persons_before": self.persons_before,
+            "persons_after": self.persons_after,
+            "households_before": self.households_before,
+            "households_after": self.households_after,
+            "persons_merged": " ".join(self.persons_merged),
+            "persons_split": " ".join(self.persons_split),
+            "households_merged": " ".join(self.households_merged),
+            "households_split": " ".join(self.households_split),
+        }
+
+
+def _recluster(repository: MatchRepository) -> _Change:
+    """Persons again from the stored links and decisions, and households from those persons
+    and each record's list household, as a run would make them; ids kept where the clusters
+    allow. Stores from before list households were kept (no list household stored for any
+    record) keep their households until the next run."""
     memberships = repository.memberships()
     decided = [pair for pair in repository.pairs() if pair.decision is not Decision.OPEN]
     links = [(str(link.left), str(link.right), link.probability) for link in repository.links()]
+    ids = [str(record) for record in memberships]
     persons = cluster_with_decisions(
-        (str(record) for record in memberships),
+        ids,
         links,
         confirmed=_pairs_of(decided, Decision.CONFIRMED),
         rejected=_pairs_of(decided, Decision.REJECTED),
     )
     person_of = stable_ids(persons, {str(k): m.person for k, m in memberships.items()}, uuid.uuid4)
-    repository.replace_memberships(
-        [
-            Membership(record, person_of[str(record)], membership.household)
-            for record, membership in memberships.items()
-        ]
+    list_households = repository.list_households()
+    if list_households:
+        households = household_clusters(
+            persons,
+            {record: _str_or_none(list_households.get(uuid.UUID(record))) for record in ids},
+        )
+        household_of = stable_ids(
+            households, {str(k): m.household for k, m in memberships.items()}, uuid.uuid4
+        )
+    else:
+        household_of = {str(k): m.household for k, m in memberships.items()}
+    after = [
+        Membership(record, person_of[str(record)], household_of[str(record)])
+        for record in memberships
+    ]
+    repository.replace_memberships(after)
+    before = list(memberships.values())
+    persons_merged, persons_split = _merged_and_split(
+        [(m.person, n.person) for m, n in zip(before, after, strict=True)]
     )
-    before = len({m.person for m in memberships.values()})
-    return before, len(persons)
+    households_merged, households_split = _merged_and_split(
+        [(m.household, n.household) for m, n in zip(before, after, strict=True)]
+    )
+    return _Change(
+        persons_before=len({m.person for m in before}),
+        persons_after=len({m.person for m in after}),
+        households_before=len({m.household for m in before}),
+        households_after=len({m.household for m in after}),
+        persons_merged=persons_merged,
+        persons_split=persons_split,
+        households_merged=households_merged,
+        households_split=households_split,
+    )
+
+
+def _merged_and_split(
+    moves: Sequence[tuple[uuid.UUID, uuid.UUID]],
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """From each record's (old id, new id): the new ids that gather records of several old ones
+    (merged), and the old ids whose records now lie under several new ones (split)."""
+    sources: dict[uuid.UUID, set[uuid.UUID]] = {}
+    targets: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for old, new in moves:
+        sources.setdefault(new, set()).add(old)
+        targets.setdefault(old, set()).add(new)
+    merged = sorted(str(new) for new, olds in sources.items() if len(olds) > 1)
+    split = sorted(str(old) for old, news in targets.items() if len(news) > 1)
+    return tuple(merged), tuple(split)
+
+
+def _str_or_none(value: uuid.UUID | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def _pairs_of(pairs: Sequence[ReviewPair], decision: Decision) -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import JSON, Float, Index, String, Table, UniqueConstraint, delete, insert, select
@@ -24,6 +24,7 @@ from refuge.store.work import Work, chunks, translating
 
 __all__ = [
     "MatchLinkRow",
+    "MatchListHouseholdRow",
     "MatchMembershipRow",
     "MatchPairRow",
     "SqlMatchRepository",
@@ -65,6 +66,16 @@ class MatchPairRow(Base):
 Index("ix_match_pairs_decision", MatchPairRow.decision)
 
 
+class MatchListHouseholdRow(Base):
+    """The household a record's own list put it in, by an id drawn afresh at each run (not
+    derived from the list's reference): only which records share one is kept."""
+
+    __tablename__ = "match_list_households"
+
+    record_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    list_household_id: Mapped[uuid.UUID]
+
+
 class SqlMatchRepository:
     """Implements `refuge.matching.ports.MatchRepository`."""
 
@@ -88,6 +99,20 @@ class SqlMatchRepository:
             for m in memberships
         ]
         self._replace(MatchMembershipRow, rows, "storing match memberships")
+
+    def list_households(self) -> dict[uuid.UUID, uuid.UUID]:
+        with translating("reading match list households"):
+            rows = self._work.session.execute(
+                select(MatchListHouseholdRow.record_id, MatchListHouseholdRow.list_household_id)
+            )
+            return {record: household for record, household in rows}
+
+    def replace_list_households(self, list_households: Mapping[uuid.UUID, uuid.UUID]) -> None:
+        rows = [
+            {"record_id": record, "list_household_id": household}
+            for record, household in list_households.items()
+        ]
+        self._replace(MatchListHouseholdRow, rows, "storing match list households")
 
     def links(self) -> list[StoredLink]:
         with translating("reading match links"):
