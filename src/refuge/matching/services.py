@@ -104,12 +104,15 @@ def match(
         repository.replace_links(
             [StoredLink(uuid.UUID(a), uuid.UUID(b), p) for a, b, p in linkage.links]
         )
-        # Which records share a list household, under ids drawn afresh (nothing of the list's
-        # own reference is kept), so that a single decision can rebuild households.
-        drawn: dict[str, uuid.UUID] = {}
+        # Which records share a list household, so that a single decision can rebuild
+        # households. The ids are the households' ranks in the order of their list references
+        # (nothing of a reference is kept): the order the clustering breaks ties by, so that a
+        # decision rebuilds exactly what a run would.
+        ranked = sorted({h for record in records if (h := record.source_household) is not None})
+        rank = {household: uuid.UUID(int=i) for i, household in enumerate(ranked, 1)}
         repository.replace_list_households(
             {
-                uuid.UUID(record.record_id): drawn.setdefault(household, uuid.uuid4())
+                uuid.UUID(record.record_id): rank[household]
                 for record in records
                 if (household := record.source_household) is not None
             }

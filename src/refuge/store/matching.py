@@ -67,8 +67,9 @@ Index("ix_match_pairs_decision", MatchPairRow.decision)
 
 
 class MatchListHouseholdRow(Base):
-    """The household a record's own list put it in, by an id drawn afresh at each run (not
-    derived from the list's reference): only which records share one is kept."""
+    """The household a record's own list put it in, by its rank among the list households of
+    the last run (not derived from the list's reference): which records share one, and the
+    order clustering breaks ties by, are all that is kept."""
 
     __tablename__ = "match_list_households"
 
