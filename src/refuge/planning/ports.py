@@ -115,13 +115,15 @@ class PlanRepository(Protocol):
     def manifest(self) -> list[ManifestEntry]:
         """Every manifest entry of every flight."""
 
+    def update_entries(self, entries: Sequence[ManifestEntry]) -> None:
+        """Store the status and standby rank of these entries."""
+
     def remove_entries(self, entry_ids: Sequence[uuid.UUID]) -> None:
         """Delete manifest entries (a plan no longer needs them) with their boarding passes."""
 
 
 class PlanManifests(Protocol):
     def add_many(self, entries: Iterable[ManifestEntry]) -> None: ...
-    def save(self, entry: ManifestEntry) -> None: ...  # NotFound
 
 
 class PlanStoreUnitOfWork(UnitOfWork, Protocol):

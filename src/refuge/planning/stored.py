@@ -231,7 +231,8 @@ def run_plan(
     with uow:
         if uow.plans.latest_version() != latest:
             raise Conflict("another plan version was stored while this one was made; run again")
-        if _held(uow.plans.manifest()) != held:
+        manifest = uow.plans.manifest()
+        if _held(manifest) != held:
             raise Conflict("people were checked in while this plan was made; run again")
         run = _store(
             uow,
@@ -243,6 +244,7 @@ def run_plan(
             now=now,
             time_limit_s=time_limit_s,
             left_out=left_out,
+            manifest=manifest,
         )
         uow.commit()
     log.info("plan version %d stored: %d changes", run.record.version, len(run.changes.changes))
@@ -268,9 +270,10 @@ def reoffer_in(
     if not missing:
         return None
     seated = {a.household_id for a in previous.plan.assignments}
-    arrived = set(_held(uow.plans.manifest())) & seated - missing
+    manifest = uow.plans.manifest()
+    arrived = set(_held(manifest)) & seated - missing
     made = reoffer(previous.plan, missing, arrived)
-    run = _store(uow, made, None, previous, kind="reoffer", actor=actor, now=now)
+    run = _store(uow, made, None, previous, kind="reoffer", actor=actor, now=now, manifest=manifest)
     log.info("re-offer version %d stored: %d changes", run.record.version, len(run.changes.changes))
     return run
 
@@ -367,6 +370,7 @@ def _store(
     now: dt.datetime,
     time_limit_s: float | None = None,
     left_out: tuple[str, ...] = (),
+    manifest: Sequence[ManifestEntry],
 ) -> PlanRun:
     version = made.version
     if households is not None:
@@ -402,7 +406,7 @@ def _store(
     )
     standby = _standby_to_keep(made)
     uow.plans.add(record, households, made.assignments, standby)
-    _sync_manifests(uow, made, standby, case_ids)
+    _sync_manifests(uow, made, standby, case_ids, manifest)
     changes = diff(previous.plan if previous is not None else _nothing(made), made)
     _move_cases(uow, changes, actor=actor, now=now)
     notices = [_notice(change, version, now) for change in changes.changes]
@@ -459,13 +463,23 @@ def _sync_manifests(
     made: Plan,
     standby: Mapping[uuid.UUID, Sequence[uuid.UUID]],
     case_ids: Mapping[uuid.UUID, uuid.UUID],
+    manifest: Sequence[ManifestEntry],
 ) -> None:
     """Bring every flight's manifest in line with the plan: one entry per person seated
     (manifested) or waiting (standby, with the household's place on the list). Entries of people
     checked in or boarded are left as they are; no-show entries stay as a record unless the plan
     seats the person there again."""
-    existing = {(e.flight_id, e.person_id): e for e in uow.plans.manifest()}
-    members = uow.plans.members(h.household_id for h in made.households)
+    existing = {(e.flight_id, e.person_id): e for e in manifest}
+    # Members already on a manifest are known from it; only the others are looked up.
+    known: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for e in manifest:
+        known.setdefault(e.household_id, set()).add(e.person_id)
+    members = uow.plans.members(
+        h.household_id for h in made.households if len(known.get(h.household_id, ())) < h.size
+    )
+    for h in made.households:
+        if h.household_id not in members:
+            members[h.household_id] = sorted(known[h.household_id])
     wanted: dict[tuple[uuid.UUID, uuid.UUID], tuple[ManifestStatus, int | None, uuid.UUID]] = {}
     waiting: dict[uuid.UUID, list[uuid.UUID]] = {}
     by_household: dict[uuid.UUID, list[tuple[uuid.UUID, int]]] = {}
@@ -493,6 +507,7 @@ def _sync_manifests(
             for person in waiting.get(household_id, ()):
                 wanted[(flight_id, person)] = (ManifestStatus.STANDBY, rank, household_id)
     stale: list[uuid.UUID] = []
+    changed: list[ManifestEntry] = []
     for key, entry in existing.items():
         if entry.status in HELD:
             continue
@@ -504,7 +519,8 @@ def _sync_manifests(
         status, place, _ = want
         if (entry.status, entry.standby_rank) != (status, place):
             entry.status, entry.standby_rank = status, place
-            uow.manifests.save(entry)
+            changed.append(entry)
+    uow.plans.update_entries(changed)
     uow.plans.remove_entries(stale)
     uow.manifests.add_many(
         ManifestEntry(

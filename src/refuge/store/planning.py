@@ -10,15 +10,25 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, delete, insert, select
+from sqlalchemy import (
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from refuge.domain import ManifestEntry, NotFound
+from refuge.domain import ManifestEntry, ManifestStatus, NotFound
 from refuge.planning.households import PlanningHousehold
 from refuge.planning.plans import Assignment
 from refuge.planning.ports import Notice, PlanRecord, StoredHousehold
 from refuge.store.models import Base, ManifestEntryRow, PersonRow
-from refuge.store.operation import _entry
 from refuge.store.work import Work, chunks, translating
 
 __all__ = [
@@ -353,12 +363,43 @@ class SqlPlanRepository:
 
     def manifest(self) -> list[ManifestEntry]:
         self._work.flush()
-        rows = self._work.session.scalars(
-            select(ManifestEntryRow).order_by(
+        # Columns, not ORM objects: a whole operation's manifest is read on every re-offer.
+        rows = self._work.session.execute(
+            select(
+                ManifestEntryRow.flight_id,
+                ManifestEntryRow.case_id,
+                ManifestEntryRow.household_id,
+                ManifestEntryRow.person_id,
+                ManifestEntryRow.status,
+                ManifestEntryRow.standby_rank,
+                ManifestEntryRow.id,
+            ).order_by(
                 ManifestEntryRow.flight_id, ManifestEntryRow.household_id, ManifestEntryRow.id
             )
         )
-        return [_entry(row) for row in rows]
+        return [
+            ManifestEntry(flight, case, household, person, ManifestStatus(status), rank, entry)
+            for flight, case, household, person, status, rank, entry in rows
+        ]
+
+    def update_entries(self, entries: Sequence[ManifestEntry]) -> None:
+        """Store the status and standby rank of many entries in one statement."""
+        self._work.flush()
+        if not entries:
+            return
+        statement = (
+            update(ManifestEntryRow)
+            .where(ManifestEntryRow.id == bindparam("entry_id"))
+            .values(status=bindparam("new_status"), standby_rank=bindparam("new_rank"))
+        )
+        with translating("updating manifest entries"):
+            self._work.session.connection().execute(
+                statement,
+                [
+                    {"entry_id": e.id, "new_status": e.status.value, "new_rank": e.standby_rank}
+                    for e in entries
+                ],
+            )
 
     def remove_entries(self, entry_ids: Sequence[uuid.UUID]) -> None:
         """Delete manifest entries in bulk (their boarding passes go with them)."""
