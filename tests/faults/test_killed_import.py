@@ -16,7 +16,7 @@ from refuge.domain import Organisation, OrganisationKind
 
 from .conftest import Installation, kill_when
 
-ROWS = 8_000
+ROWS = 15_000
 GIVEN = ["Ahmad", "Maryam", "Zarghona", "Mohammad", "Fatima", "Rahim", "Laila", "Najib"]
 FAMILY = ["Karimi", "Ahmadi", "Sultani", "Popal", "Hashimi", "Wardak", "Noori", "Safi"]
 
@@ -54,7 +54,7 @@ def writing(installation: Installation) -> bool:
         return bool(held)
     # SQLite writes a transaction's pages to the write-ahead log as its cache overflows.
     wal = Path(str(installation.refuge.sqlite_path) + "-wal")
-    return wal.exists() and wal.stat().st_size > 256 << 10
+    return wal.exists() and wal.stat().st_size > 1 << 20
 
 
 @pytest.mark.slow
