@@ -464,7 +464,7 @@ def main() -> None:
         refuge.engine.dispose()
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
-        server = fork.Process(target=_serve, args=(refuge, port), daemon=True)
+        server = fork.Process(target=_serve, args=(refuge, port, 1), daemon=True)
         server.start()
         try:
             _wait_until_up(base)

@@ -74,7 +74,11 @@ def kill_when(
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=60)
     assert process.returncode == -signal.SIGKILL
-    process.communicate()
+    try:
+        process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        # Its output is held open by a child that outlived it (the import's forked reader did).
+        pytest.fail("a child of the killed process is still running, holding its output open")
 
 
 @pytest.fixture

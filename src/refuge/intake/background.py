@@ -175,7 +175,7 @@ def read_in_background(
     is called in the parent with the child's progress."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_produce, args=(start, send), daemon=True)
+    child = context.Process(target=_produce, args=(start, send, receive), daemon=True)
     child.start()
     send.close()  # the child's end: a child that dies ends the parent's wait with EOFError
     try:
@@ -209,7 +209,14 @@ def read_in_background(
         child.join()
 
 
-def _produce(start: Callable[[Callable[[Any], None]], Any], pipe: Connection) -> None:
+def _produce(
+    start: Callable[[Callable[[Any], None]], Any], pipe: Connection, parents: Connection
+) -> None:
+    # The parent's end, inherited by the fork, is closed here: a parent killed outright (SIGKILL)
+    # then breaks the pipe and the child ends, instead of blocking on a full pipe for ever while
+    # it holds the list open and the parent's stdout, as it did (found by tests/faults).
+    parents.close()
+
     def note(kind: str, value: object) -> None:
         pipe.send_bytes(_NOTE + pickle.dumps((kind, value), protocol=pickle.HIGHEST_PROTOCOL))
 

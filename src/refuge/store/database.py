@@ -11,11 +11,11 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, make_url
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, ExceptionContext
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from refuge.domain.errors import InvalidConfiguration
+from refuge.domain.errors import DatabaseUnavailable, InvalidConfiguration
 
 __all__ = ["MIGRATIONS", "make_engine", "make_session_factory", "migrate", "schema_is_current"]
 
@@ -47,10 +47,23 @@ def make_engine(url: str) -> Engine:
     if backend == "sqlite":
         return _sqlite_engine(parsed)
     if backend == "postgresql":
-        return create_engine(parsed, pool_recycle=_RECYCLE_SECONDS)
+        engine = create_engine(parsed, pool_recycle=_RECYCLE_SECONDS)
+        event.listen(engine, "handle_error", _lost_connection)
+        return engine
     raise InvalidConfiguration(
         f"database URL scheme {parsed.drivername!r} is not supported; use sqlite or postgresql"
     )
+
+
+def _lost_connection(context: ExceptionContext) -> None:
+    """A statement failed because the connection died (server restarted, connection cut): say
+    so as Refuge's own error, once SQLAlchemy has dropped the pool (it does, after this hook),
+    so the next unit of work starts on a fresh connection."""
+    if context.is_disconnect:
+        raise DatabaseUnavailable(
+            "the connection to the database was lost; nothing of this operation was saved, "
+            "try again"
+        ) from context.original_exception
 
 
 def _sqlite_engine(url: URL) -> Engine:
