@@ -24,6 +24,7 @@ from refuge.commands_export import export_app
 from refuge.commands_gate import gate_app
 from refuge.commands_match import match_command, review_app
 from refuge.commands_plan import flight_app, forecast_command, plan_app
+from refuge.commands_web import demo_accounts_and_pages
 from refuge.config import Settings
 from refuge.domain.errors import InvalidConfiguration, InvalidInput, RefugeError
 
@@ -158,8 +159,14 @@ def demo(
     data_dir: Annotated[Path, typer.Option(help="Folder for the demo (replaced).")] = Path(
         "refuge-demo"
     ),
+    serve: Annotated[
+        bool, typer.Option(help="Serve the pages on loopback afterwards (and match records first).")
+    ] = True,
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
 ) -> None:
-    """Generate a synthetic operation, load it into a fresh SQLite database, and summarise it."""
+    """Generate a synthetic operation, load it into a fresh SQLite database, summarise it, make
+    one account per role, and serve the pages on 127.0.0.1 (`--no-serve`: stop after the
+    accounts)."""
     from refuge.demo import run_demo
 
     result = run_demo(data_dir=data_dir, people=people, seed=seed, echo=_out.print)
@@ -177,6 +184,9 @@ def demo(
         f"in {result.database}: {result.values_found} found"
     )
     _out.print(f"demo database: {result.database}; key file: {result.key_file}")
+    demo_accounts_and_pages(
+        _out, data_dir=data_dir, serve=serve, match=serve, host="127.0.0.1", port=port
+    )
     _out.print(
         f"try: REFUGE_DATA_DIR={data_dir} .venv/bin/refuge audit verify   (or `refuge summary`)"
     )

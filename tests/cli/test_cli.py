@@ -70,7 +70,15 @@ def test_scenario_writes_lists_and_truth(tmp_path: Path) -> None:
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
     folder = tmp_path_factory.mktemp("demo") / "refuge-demo"
     result = refuge(
-        "demo", "--people", "400", "--seed", "9", "--data-dir", str(folder), data_dir=folder
+        "demo",
+        "--people",
+        "400",
+        "--seed",
+        "9",
+        "--data-dir",
+        str(folder),
+        "--no-serve",
+        data_dir=folder,
     )
     return folder, result
 
@@ -89,6 +97,18 @@ def test_demo_loads_an_operation_and_summarises_it(
     assert "citizen-services.xlsx" in result.stdout
     assert not list(folder.rglob("*.csv"))
     assert not list(folder.rglob("*.xlsx"))
+
+
+def test_demo_prints_one_account_per_role_with_its_second_factor(
+    demo: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    _, result = demo
+    assert result.returncode == 0, result.stderr
+    for username in ("coordinator", "case-officer", "gate-agent", "partner-organisation"):
+        assert f" {username} " in result.stdout
+    assert "TOTP secret" in result.stdout
+    assert "password for every demo account: " in result.stdout
+    assert "serving" not in result.stdout
 
 
 def test_demo_database_holds_no_plaintext_names_documents_or_phones(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from refuge.accounts import Role
 
@@ -16,7 +16,7 @@ from .site import Site
 # The main pages each role reaches, after its landing page.
 PAGES: dict[Role, tuple[str, ...]] = {
     Role.COORDINATOR: ("/dashboard", "/audit-log"),
-    Role.CASE_OFFICER: ("/casework",),
+    Role.CASE_OFFICER: ("/casework", "/review", "/quarantine", "/imports"),
     Role.PARTNER: ("/submissions",),
     Role.FLIGHT_OPERATIONS: ("/departures",),
 }
@@ -63,3 +63,17 @@ def test_axe_finds_a_violation_where_there_is_one(page: Page, axe_source: str) -
     )
     found = {v["id"] for v in violations(page, axe_source)}
     assert {"label", "image-alt"} <= found
+
+
+def test_a_case_a_source_record_and_a_quarantined_row_have_no_serious_violation(
+    page: Page, site: Site, axe_source: str
+) -> None:
+    with site.refuge.uow() as uow:
+        number = uow.case_listing.list(organisation=None, stage=None, limit=1, offset=0)[0].number
+        record = next(iter(uow.intake.records())).id
+        entry = uow.intake.quarantined(None)[0].id
+    sign_in(page, site, Role.CASE_OFFICER)
+    for path in (f"/case/{number}", f"/record/{record}", f"/quarantine/{entry}"):
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert violations(page, axe_source) == [], path

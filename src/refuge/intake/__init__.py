@@ -20,6 +20,13 @@ from refuge.intake.imports import (
     shred_imported_file,
 )
 from refuge.intake.keys import Change, RecordKey, RecordKeys
+from refuge.intake.lookup import (
+    HouseholdRecords,
+    LookupUnitOfWork,
+    household_records,
+    records_by_id,
+    search_records,
+)
 from refuge.intake.mappings import corrected_row, mapping_from_data, mapping_to_data
 from refuge.intake.names import NameOrder, WrittenName, parse_name, parse_written_name
 from refuge.intake.normalised import Normalised
@@ -82,6 +89,11 @@ from refuge.intake.sources import (
 from refuge.intake.validation import check_row
 
 __all__ = [
+    "HouseholdRecords",
+    "LookupUnitOfWork",
+    "household_records",
+    "records_by_id",
+    "search_records",
     "DEFAULT_BATCH",
     "DEFAULT_FALLBACK_REGIONS",
     "DEFAULT_MIN_CONFIDENCE",

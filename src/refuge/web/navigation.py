@@ -19,6 +19,9 @@ class Link:
 
 _DASHBOARD = Link("Dashboard", "/dashboard")
 _SEARCH = Link("Find a case", "/casework")
+_REVIEW = Link("Review queue", "/review")
+_QUARANTINE = Link("Quarantine", "/quarantine")
+_IMPORT = Link("Import a list", "/imports")
 _AUDIT = Link("Audit log", "/audit-log")
 _SUBMISSIONS = Link("Our submissions", "/submissions")
 _FLIGHTS = Link("Flights", "/departures")
@@ -31,8 +34,10 @@ def _home(label: str) -> Link:
 
 # The first link is the role's landing page.
 LANDING: Mapping[Role, tuple[Link, ...]] = {
-    Role.COORDINATOR: (_DASHBOARD, _SEARCH, _FLIGHTS, _GATE, _AUDIT),
-    Role.CASE_OFFICER: (_SEARCH,),
+    Role.COORDINATOR: (
+        _DASHBOARD, _SEARCH, _REVIEW, _QUARANTINE, _IMPORT, _FLIGHTS, _GATE, _AUDIT,
+    ),  # fmt: skip
+    Role.CASE_OFFICER: (_SEARCH, _REVIEW, _QUARANTINE, _IMPORT),
     Role.VETTING_OFFICER: (_SEARCH,),
     Role.PARTNER: (_SUBMISSIONS,),
     Role.FLIGHT_OPERATIONS: (_FLIGHTS,),

@@ -148,15 +148,30 @@ class _Static(StaticFiles):
 
 def page_routers() -> list[APIRouter]:
     """One router per group of pages."""
-    from refuge.web import applicant, casework, dashboard, flights, gate, home, signin
+    from refuge.web import (
+        applicant,
+        casework,
+        dashboard,
+        flights,
+        gate,
+        home,
+        imports,
+        quarantine,
+        review,
+        signin,
+    )
 
-    routers: list[APIRouter] = [m.router for m in (signin, home, dashboard, casework)]
+    modules = (signin, home, dashboard, casework, review, quarantine, imports)
+    routers: list[APIRouter] = [m.router for m in modules]
     routers += [flights.router, gate.router, applicant.router]
     return routers
 
 
 def install_pages(app: FastAPI) -> None:
     """Add the pages and their static files to the API's application."""
+    from refuge.web.imports import ImportJobs
+
+    app.state.imports = ImportJobs()
     for router in page_routers():
         app.include_router(router, include_in_schema=False)
     app.mount("/static", _Static(directory=_STATIC), name="static")

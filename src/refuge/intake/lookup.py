@@ -1,0 +1,163 @@
+"""Finding people among the stored source records, and reading them back: by document or phone
+number through the blind indexes, by name by reading the records in memory; a record with every
+other record of its person and household, each with its provenance. Reads of personal data are
+audited (who, which record); searches are audited by kind, never by what was typed."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import unicodedata
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Protocol, Self
+
+from refuge.cases.ports import AuditLog
+from refuge.domain import InvalidInput, NotFound
+from refuge.intake.phones import e164_of
+from refuge.intake.ports import SourceRecord
+from refuge.matching import Membership
+
+__all__ = [
+    "HouseholdRecords",
+    "LookupUnitOfWork",
+    "household_records",
+    "records_by_id",
+    "search_records",
+]
+
+_MAX_FOUND = 50
+
+
+class _Records(Protocol):
+    def records(
+        self, organisation: str | None = None, *, withdrawn: bool = False
+    ) -> Iterator[SourceRecord]: ...
+    def find_by_document(self, number: str) -> list[uuid.UUID]: ...
+    def find_by_phone(self, e164: str) -> list[uuid.UUID]: ...
+
+
+class _Memberships(Protocol):
+    def memberships(self) -> dict[uuid.UUID, Membership]: ...
+
+
+class LookupUnitOfWork(Protocol):
+    @property
+    def intake(self) -> _Records: ...
+    @property
+    def matching(self) -> _Memberships: ...
+    @property
+    def audit(self) -> AuditLog: ...
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdRecords:
+    """A record, the person and household matching put it in (None before any matching run),
+    and the household's records grouped by person, the record's person first."""
+
+    record: SourceRecord
+    person: uuid.UUID | None
+    household: uuid.UUID | None
+    people: tuple[tuple[uuid.UUID | None, tuple[SourceRecord, ...]], ...]
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _name_words(record: SourceRecord) -> set[str]:
+    name = record.record.name
+    written = (name.given, name.family, name.given_romanised, name.family_romanised)
+    return {word for part in written for word in _folded(part).split()}
+
+
+def search_records(
+    uow: LookupUnitOfWork, text: str, *, actor: str, now: dt.datetime
+) -> list[SourceRecord]:
+    """Records whose document number or phone number is `text` (exact, through the blind
+    indexes), or, failing those, whose name holds every word of `text` (in any script, case and
+    accents aside). At most 50."""
+    query = text.strip()
+    if not query:
+        raise InvalidInput("type a document number, a phone number or a name")
+    with uow:
+        ids = set(uow.intake.find_by_document(query.upper().replace(" ", "")))
+        kind = "document"
+        with contextlib.suppress(InvalidInput):  # not a phone number: a name, or a document
+            ids |= set(uow.intake.find_by_phone(e164_of(query)))
+        found: list[SourceRecord] = []
+        words = set(_folded(query).split())
+        for record in uow.intake.records():
+            if record.id in ids or (not ids and words <= _name_words(record)):
+                found.append(record)
+                if len(found) == _MAX_FOUND:
+                    break
+        if not ids:
+            kind = "name"
+        uow.audit.record(
+            actor=actor,
+            action="records.search",
+            object_kind="records",
+            object_id=kind,
+            at=now,
+            details={"found": len(found)},
+        )
+        uow.commit()
+    return found
+
+
+def records_by_id(uow: LookupUnitOfWork, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, SourceRecord]:
+    """These records, decrypted (a shredded or unknown one is left out)."""
+    wanted = set(ids)
+    with uow:
+        return {r.id: r for r in uow.intake.records(withdrawn=True) if r.id in wanted}
+
+
+def household_records(
+    uow: LookupUnitOfWork, record_id: uuid.UUID, *, actor: str, now: dt.datetime
+) -> HouseholdRecords:
+    """The record with its household's other records; NotFound for an unknown one."""
+    with uow:
+        memberships = uow.matching.memberships()
+        mine = memberships.get(record_id)
+        together = (
+            {m.record: m.person for m in memberships.values() if m.household == mine.household}
+            if mine is not None
+            else {record_id: None}
+        )
+        records = {r.id: r for r in uow.intake.records(withdrawn=True) if r.id in together}
+        if record_id not in records:
+            raise NotFound(f"record {record_id} not found")
+        by_person: dict[uuid.UUID | None, list[SourceRecord]] = {}
+        first = together[record_id]
+        by_person[first] = []
+        for rid, person in sorted(together.items(), key=lambda kv: str(kv[0])):
+            if rid in records:
+                by_person.setdefault(person, []).append(records[rid])
+        uow.audit.record(
+            actor=actor,
+            action="record.read",
+            object_kind="source_record",
+            object_id=str(record_id),
+            at=now,
+            details={"household_records": len(records)},
+        )
+        uow.commit()
+    return HouseholdRecords(
+        records[record_id],
+        first,
+        mine.household if mine else None,
+        tuple((person, tuple(rs)) for person, rs in by_person.items()),
+    )
