@@ -16,7 +16,7 @@ from .site import Site
 # The main pages each role reaches, after its landing page.
 PAGES: dict[Role, tuple[str, ...]] = {
     Role.COORDINATOR: ("/dashboard", "/audit-log"),
-    Role.CASE_OFFICER: ("/casework", "/review", "/quarantine", "/imports"),
+    Role.CASE_OFFICER: ("/casework", "/review-queue", "/quarantined", "/list-imports"),
     Role.PARTNER: ("/submissions",),
     Role.FLIGHT_OPERATIONS: ("/departures",),
 }
@@ -70,10 +70,10 @@ def test_a_case_a_source_record_and_a_quarantined_row_have_no_serious_violation(
 ) -> None:
     with site.refuge.uow() as uow:
         number = uow.case_listing.list(organisation=None, stage=None, limit=1, offset=0)[0].number
-        record = next(iter(uow.intake.records())).id
+        record = list(uow.intake.records())[0].id
         entry = uow.intake.quarantined(None)[0].id
     sign_in(page, site, Role.CASE_OFFICER)
-    for path in (f"/case/{number}", f"/record/{record}", f"/quarantine/{entry}"):
+    for path in (f"/case/{number}", f"/record/{record}", f"/quarantined/{entry}"):
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert violations(page, axe_source) == [], path

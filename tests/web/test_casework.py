@@ -26,7 +26,8 @@ def a_registered_case(site: Site) -> str:
 
 def a_record_with_passport_and_phone(site: Site) -> SourceRecord:
     with site.refuge.uow() as uow:
-        return next(r for r in uow.intake.records() if r.record.passport_number and r.record.phones)
+        records = list(uow.intake.records())
+    return next(r for r in records if r.record.passport_number and r.record.phones)
 
 
 def find(page: Page, text: str) -> None:
@@ -105,7 +106,7 @@ def test_a_quarantined_row_is_corrected_and_accepted_as_a_record(
     page: Page, site: Site, shoot: Callable[[Page, str], Path]
 ) -> None:
     sign_in(page, site, Role.CASE_OFFICER)
-    page.goto("/quarantine")
+    page.goto("/quarantined")
     waiting = page.get_by_role("table", name="rows waiting for a correction")
     expect(waiting).to_contain_text("phone")
     before = waiting.locator("tbody tr").count()

@@ -26,7 +26,7 @@ def test_a_list_is_uploaded_mapped_confirmed_imported_and_reported_row_by_row(
     upload = tmp_path / "web-list.csv"
     upload.write_text(LIST, encoding="utf-8")
     sign_in(page, site, Role.CASE_OFFICER)
-    page.goto("/imports")
+    page.goto("/list-imports")
     page.get_by_label("Organisation that sent it").select_option(site.organisations[1])
     page.get_by_label("List file").set_input_files(str(upload))
     page.get_by_role("button", name="Upload and propose a mapping").click()

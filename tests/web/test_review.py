@@ -29,7 +29,7 @@ def test_a_case_officer_decides_pairs_from_the_keyboard(
     site = matched
     waiting = len(review_queue(site.refuge.uow()))
     sign_in(page, site, Role.CASE_OFFICER)
-    page.goto("/review")
+    page.goto("/review-queue")
     heading = page.get_by_role("heading", level=2)
     expect(heading).to_have_text(f"Pair 1 of {waiting}: are these one person?")
     pair = page.get_by_role("table", name="The two records side by side")

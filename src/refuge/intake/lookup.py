@@ -99,11 +99,12 @@ def search_records(
             ids |= set(uow.intake.find_by_phone(e164_of(query)))
         found: list[SourceRecord] = []
         words = set(_folded(query).split())
+        # Read to the end (a PostgreSQL server-side cursor is closed only when exhausted).
         for record in uow.intake.records():
-            if record.id in ids or (not ids and words <= _name_words(record)):
+            if len(found) < _MAX_FOUND and (
+                record.id in ids or (not ids and words <= _name_words(record))
+            ):
                 found.append(record)
-                if len(found) == _MAX_FOUND:
-                    break
         if not ids:
             kind = "name"
         uow.audit.record(

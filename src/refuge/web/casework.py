@@ -16,12 +16,12 @@ from refuge.accounts import (
     ROLE_MOVES,
     CaseView,
     Principal,
-    Role,
     Scope,
     read_case,
     read_household,
     transition_case,
 )
+from refuge.accounts.roles import UNMASKED_ROLES
 from refuge.api.deps import Now, Svc
 from refuge.domain import TRANSITIONS, InvalidInput, NotFound, Stage
 from refuge.domain.errors import Forbidden
@@ -29,18 +29,20 @@ from refuge.intake import e164_of, household_records, search_records
 from refuge.web.pages import PageRoute, Viewer, redirect
 from refuge.web.rendering import render
 
-__all__ = ["CASEWORK", "require_casework", "router"]
+__all__ = ["require_identities", "router"]
 
 router = APIRouter(route_class=PageRoute)
 
-# Who reads people's source records whole: those who do the casework on them.
-CASEWORK = frozenset({Role.CASE_OFFICER, Role.VETTING_OFFICER, Role.COORDINATOR})
 _CASE_NUMBER = re.compile(r"^RF-[0-9A-Z]{4,16}$", re.IGNORECASE)
 
 
-def require_casework(principal: Principal, roles: frozenset[Role] = CASEWORK) -> None:
-    if principal.role not in roles:
-        raise Forbidden(f"role {principal.role} does not read people's source records")
+def require_identities(principal: Principal) -> None:
+    """These pages show source records whole, across organisations: the API's scopes for
+    records and persons, held by a role that sees numbers unmasked."""
+    principal.require(Scope.RECORDS_READ)
+    principal.require(Scope.PERSONS_READ)
+    if principal.role not in UNMASKED_ROLES:
+        raise Forbidden(f"role {principal.role} sees records masked only, through the API")
 
 
 @router.get("/casework")
@@ -68,7 +70,7 @@ def search(
             context = {"query": query, "cases": [], "records": []}
             return render(request, "casework.html", context, principal=principal)
         return redirect(request, f"/case/{number}")
-    require_casework(principal)
+    require_identities(principal)
     records = search_records(svc.refuge.uow(), text, actor=principal.actor, now=now)
     cases = _cases_by_number(svc, text)
     found: dict[str, object] = {"query": query, "cases": cases, "records": records}
@@ -127,6 +129,6 @@ def move(
 def record_page(
     request: Request, record_id: uuid.UUID, principal: Viewer, svc: Svc, now: Now
 ) -> Response:
-    require_casework(principal)
+    require_identities(principal)
     found = household_records(svc.refuge.uow(), record_id, actor=principal.actor, now=now)
     return render(request, "record.html", {"found": found}, principal=principal)

@@ -16,14 +16,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from refuge.accounts import Principal, list_organisations
+from refuge.accounts import Principal, Scope, list_organisations
+from refuge.accounts.access import submitting_organisation
 from refuge.api.deps import Now, Svc
 from refuge.domain import InvalidInput, NotFound, RefugeError
 from refuge.intake import ImportOutcome, Progress, import_list, inspect_list
-from refuge.web.casework import require_casework
 from refuge.web.pages import PageRoute, Viewer, redirect
 from refuge.web.rendering import render
-from refuge.web.review import REVIEWERS
 
 __all__ = ["ImportJob", "ImportJobs", "router"]
 
@@ -88,15 +87,15 @@ def _uploads(svc: Svc) -> Path:
     return folder
 
 
-@router.get("/imports")
+@router.get("/list-imports")
 def import_form(request: Request, principal: Viewer, svc: Svc) -> Response:
-    require_casework(principal, REVIEWERS)
+    principal.require(Scope.IMPORTS_WRITE)
     organisations = list_organisations(svc.uow(), principal)
     context = {"organisations": organisations}
     return render(request, "import.html", context, principal=principal)
 
 
-@router.post("/imports")
+@router.post("/list-imports")
 async def upload(
     request: Request,
     principal: Viewer,
@@ -105,7 +104,8 @@ async def upload(
     list_file: UploadFile,
 ) -> Response:
     """Keep the upload (owner-only) and show the mapping proposed from its headers."""
-    require_casework(principal, REVIEWERS)
+    principal.require(Scope.IMPORTS_WRITE)
+    organisation = submitting_organisation(principal, organisation)
     name = PurePath(list_file.filename or "list.csv").name
     suffix = PurePath(name).suffix.lower()
     if suffix not in _SUFFIXES:
@@ -140,20 +140,20 @@ def _proposal(request: Request, principal: Principal, svc: Svc, job: ImportJob) 
     return render(request, "import_mapping.html", context, principal=principal)
 
 
-@router.post("/imports/{job_id}/confirm")
+@router.post("/list-imports/{job_id}/confirm")
 def confirm(request: Request, job_id: uuid.UUID, principal: Viewer, svc: Svc, now: Now) -> Response:
     """Import the list in the background, with the mapping shown; the page follows it."""
-    require_casework(principal, REVIEWERS)
+    principal.require(Scope.IMPORTS_WRITE)
     job = _jobs(request).get(job_id, principal)
     with job.lock:
         if job.state != "uploaded":
-            return redirect(request, f"/imports/{job.id}")
+            return redirect(request, f"/list-imports/{job.id}")
         job.state = "importing"
     thread = threading.Thread(
         target=_run, args=(svc, job, principal.actor, now), name="refuge-import", daemon=True
     )
     thread.start()
-    return redirect(request, f"/imports/{job.id}")
+    return redirect(request, f"/list-imports/{job.id}")
 
 
 def _run(svc: Svc, job: ImportJob, actor: str, now: dt.datetime) -> None:
@@ -180,7 +180,7 @@ def _run(svc: Svc, job: ImportJob, actor: str, now: dt.datetime) -> None:
         job.discard()
 
 
-@router.post("/imports/{job_id}/drop")
+@router.post("/list-imports/{job_id}/drop")
 def drop(request: Request, job_id: uuid.UUID, principal: Viewer) -> Response:
     job = _jobs(request).get(job_id, principal)
     with job.lock:
@@ -188,10 +188,10 @@ def drop(request: Request, job_id: uuid.UUID, principal: Viewer) -> Response:
             job.discard()
             job.state = "failed"
             job.error = "dropped before import; the uploaded file is deleted"
-    return redirect(request, "/imports")
+    return redirect(request, "/list-imports")
 
 
-@router.get("/imports/{job_id}")
+@router.get("/list-imports/{job_id}")
 def follow(request: Request, job_id: uuid.UUID, principal: Viewer) -> Response:
     job = _jobs(request).get(job_id, principal)
     template = "import_progress.html" if request.headers.get("hx-request") else "import_job.html"

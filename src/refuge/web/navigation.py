@@ -19,9 +19,9 @@ class Link:
 
 _DASHBOARD = Link("Dashboard", "/dashboard")
 _SEARCH = Link("Find a case", "/casework")
-_REVIEW = Link("Review queue", "/review")
-_QUARANTINE = Link("Quarantine", "/quarantine")
-_IMPORT = Link("Import a list", "/imports")
+_REVIEW = Link("Review queue", "/review-queue")
+_QUARANTINE = Link("Quarantine", "/quarantined")
+_IMPORT = Link("Import a list", "/list-imports")
 _AUDIT = Link("Audit log", "/audit-log")
 _SUBMISSIONS = Link("Our submissions", "/submissions")
 _FLIGHTS = Link("Flights", "/departures")
@@ -39,7 +39,7 @@ LANDING: Mapping[Role, tuple[Link, ...]] = {
     ),  # fmt: skip
     Role.CASE_OFFICER: (_SEARCH, _REVIEW, _QUARANTINE, _IMPORT),
     Role.VETTING_OFFICER: (_SEARCH,),
-    Role.PARTNER: (_SUBMISSIONS,),
+    Role.PARTNER: (_SUBMISSIONS, _IMPORT),
     Role.FLIGHT_OPERATIONS: (_FLIGHTS,),
     Role.GATE_AGENT: (_GATE, _FLIGHTS, _SEARCH),
     Role.RECEPTION_OFFICER: (_home("Reception"), _SEARCH),

@@ -10,12 +10,11 @@ import uuid
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from refuge.accounts import correct_quarantined_row, list_quarantined, open_quarantined_row
 from refuge.api.deps import Now, Svc
-from refuge.intake import IntakeField, correct_quarantined, list_quarantine, show_quarantined
-from refuge.web.casework import require_casework
+from refuge.intake import IntakeField
 from refuge.web.pages import PageRoute, Viewer
 from refuge.web.rendering import render
-from refuge.web.review import REVIEWERS
 
 __all__ = ["router"]
 
@@ -24,17 +23,16 @@ router = APIRouter(route_class=PageRoute)
 _FIELDS = tuple(IntakeField)
 
 
-@router.get("/quarantine")
+@router.get("/quarantined")
 def quarantine(request: Request, principal: Viewer, svc: Svc) -> Response:
-    require_casework(principal, REVIEWERS)
-    entries = list_quarantine(svc.refuge.uow())
+    entries = list_quarantined(svc.refuge.uow(), principal)
     return render(request, "quarantine.html", {"entries": entries}, principal=principal)
 
 
 def _row_page(
     request: Request, principal: Viewer, svc: Svc, now: Now, entry_id: uuid.UUID, **extra: object
 ) -> Response:
-    row = show_quarantined(svc.refuge.uow(), entry_id, actor=principal.actor, now=now)
+    row = open_quarantined_row(svc.refuge.uow(), principal, entry_id, now=now)
     wrong = {p.field for p in row.entry.problems if p.field in IntakeField._value2member_map_}
     mapped = {f for f in row.mapping.columns}
     fields = [f for f in _FIELDS if f.value in wrong] + [
@@ -44,20 +42,18 @@ def _row_page(
     return render(request, "quarantined_row.html", context, principal=principal)
 
 
-@router.get("/quarantine/{entry_id}")
+@router.get("/quarantined/{entry_id}")
 def quarantined_row(
     request: Request, entry_id: uuid.UUID, principal: Viewer, svc: Svc, now: Now
 ) -> Response:
-    require_casework(principal, REVIEWERS)
     return _row_page(request, principal, svc, now, entry_id)
 
 
-@router.post("/quarantine/{entry_id}")
+@router.post("/quarantined/{entry_id}")
 async def correct(
     request: Request, entry_id: uuid.UUID, principal: Viewer, svc: Svc, now: Now
 ) -> Response:
     """Correct the fields given a new value (blank ones are left as they are)."""
-    require_casework(principal, REVIEWERS)
     form = await request.form()
     corrections = {}
     for f in _FIELDS:
@@ -75,10 +71,8 @@ def _correct(
     entry_id: uuid.UUID,
     corrections: dict[str, str],
 ) -> Response:
-    outcome = correct_quarantined(
-        svc.refuge.uow(), entry_id, corrections, actor=principal.actor, now=now
-    )
+    outcome = correct_quarantined_row(svc.refuge.uow(), principal, entry_id, corrections, now=now)
     if outcome.accepted:
-        context = {"entries": list_quarantine(svc.refuge.uow()), "accepted": outcome}
+        context = {"entries": list_quarantined(svc.refuge.uow(), principal), "accepted": outcome}
         return render(request, "quarantine.html", context, principal=principal)
     return _row_page(request, principal, svc, now, entry_id, outcome=outcome)

@@ -10,11 +10,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request, Response
 
-from refuge.accounts import Role
+from refuge.accounts import Scope, decide_pair
 from refuge.api.deps import Now, Svc
 from refuge.intake import SourceRecord, records_by_id
-from refuge.matching import Decision, ReviewPair, decide, review_queue
-from refuge.web.casework import require_casework
+from refuge.matching import Decision, ReviewPair, review_queue
+from refuge.web.casework import require_identities
 from refuge.web.pages import PageRoute, Viewer, is_htmx
 from refuge.web.rendering import render
 
@@ -22,7 +22,6 @@ __all__ = ["Line", "compare", "router"]
 
 router = APIRouter(route_class=PageRoute)
 
-REVIEWERS = frozenset({Role.CASE_OFFICER, Role.COORDINATOR})
 Position = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
@@ -83,13 +82,14 @@ def _pair_page(
     return render(request, template, context, principal=principal)
 
 
-@router.get("/review")
+@router.get("/review-queue")
 def review(request: Request, principal: Viewer, svc: Svc, position: Position = 0) -> Response:
-    require_casework(principal, REVIEWERS)
+    principal.require(Scope.REVIEW_READ)
+    require_identities(principal)
     return _pair_page(request, svc, principal, position)
 
 
-@router.post("/review/{pair_id}")
+@router.post("/review-queue/{pair_id}")
 def review_decision(
     request: Request,
     pair_id: uuid.UUID,
@@ -101,8 +101,8 @@ def review_decision(
 ) -> Response:
     """Record the decision; answer with the next pair (the decided one has left the queue, so
     the same position holds the next)."""
-    require_casework(principal, REVIEWERS)
-    outcome = decide(svc.refuge.uow(), pair_id, decision, actor=principal.actor, now=now)
+    require_identities(principal)
+    outcome = decide_pair(svc.refuge.uow(), principal, pair_id, decision, now=now)
     verdict = "one person" if decision is Decision.CONFIRMED else "two people"
     message = (
         f"Recorded: {verdict}. Persons before {outcome.persons_before}, "
