@@ -35,7 +35,14 @@ def _home(label: str) -> Link:
 # The first link is the role's landing page.
 LANDING: Mapping[Role, tuple[Link, ...]] = {
     Role.COORDINATOR: (
-        _DASHBOARD, _SEARCH, _REVIEW, _QUARANTINE, _IMPORT, _FLIGHTS, _GATE, _AUDIT,
+        _DASHBOARD,
+        _SEARCH,
+        _REVIEW,
+        _QUARANTINE,
+        _IMPORT,
+        _FLIGHTS,
+        _GATE,
+        _AUDIT,
     ),  # fmt: skip
     Role.CASE_OFFICER: (_SEARCH, _REVIEW, _QUARANTINE, _IMPORT),
     Role.VETTING_OFFICER: (_SEARCH,),
