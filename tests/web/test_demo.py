@@ -25,6 +25,11 @@ def _free_port() -> int:
         return port
 
 
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 @pytest.mark.slow
 def test_the_demo_serves_the_pages_and_its_printed_accounts_sign_in(
     browser: Browser, tmp_path: Path
@@ -50,7 +55,10 @@ def test_the_demo_serves_the_pages_and_its_printed_accounts_sign_in(
             password = re.search(r"password for every demo account: (\S+)", printed)
             assert secret is not None, printed[-2000:]
             assert password is not None
-            time.sleep(1)  # uvicorn binds just after the line is printed
+            while not _listening(port):  # uvicorn binds a moment after the line is printed
+                assert demo.poll() is None, log.read_text()[-2000:]
+                assert time.monotonic() < deadline, "the demo did not listen"
+                time.sleep(0.5)
             context = browser.new_context(base_url=f"http://127.0.0.1:{port}")
             page = context.new_page()
             page.goto("/")
