@@ -85,7 +85,7 @@ def test_planted_duplicates_are_found_with_few_false_merges(
     listed: Listed, linkage: Linkage
 ) -> None:
     scores = score_clusters(linkage.persons, listed.person)
-    # Measured on this scenario: precision 1.0, recall 0.956, B-cubed F1 0.993.
+    # Measured on this scenario: precision 1.0, recall 0.975, B-cubed F1 0.996.
     assert scores.true_pairs > 300
     assert scores.precision >= 0.98, scores
     assert scores.recall >= 0.92, scores
@@ -96,7 +96,7 @@ def test_households_come_together_without_swallowing_each_other(
     listed: Listed, linkage: Linkage
 ) -> None:
     scores = score_clusters(linkage.households, listed.household)
-    # Measured on this scenario: precision 0.976, recall 0.991, 86% of households exact.
+    # Measured on this scenario: precision 0.973, recall 0.992, 86% of households exact.
     assert scores.precision >= 0.95, scores
     assert scores.recall >= 0.97, scores
     assert scores.exact >= 0.80, scores
@@ -113,7 +113,7 @@ def test_a_name_in_perso_arabic_script_links_to_its_latin_spelling(
         != ("arabic_script" in listed.perturbations[b])
     ]
     linked = [(a, b) for a, b in cross_script if person_of[a] == person_of[b]]
-    # Measured: 103 of 110.
+    # Measured: 105 of 110.
     assert len(cross_script) >= 20
     assert len(linked) >= 0.85 * len(cross_script)
 
