@@ -531,20 +531,25 @@ def serve(
     from refuge.api import create_app
     from refuge.api.serving import serve as serve_app
 
-    bootstrap().close()  # refuse to start on a missing key or an out-of-date schema
+    refuge = bootstrap()  # refuses a missing key or an out-of-date schema before listening
     policy = AccountPolicy().per_worker(workers)
 
     def make_app() -> FastAPI:
-        return create_app(bootstrap(), policy=policy, secure_cookies=not plain_http)
+        # In each worker after the fork: connections pooled before it are not shared.
+        refuge.engine.dispose(close=False)
+        return create_app(refuge, policy=policy, secure_cookies=not plain_http)
 
-    serve_app(
-        make_app,
-        host=host,
-        port=port,
-        workers=workers,
-        proxy_headers=True,
-        server_header=False,
-    )
+    try:
+        serve_app(
+            make_app,
+            host=host,
+            port=port,
+            workers=workers,
+            proxy_headers=True,
+            server_header=False,
+        )
+    finally:
+        refuge.close()
 
 
 def _print_summary(summary: OperationSummary) -> None:

@@ -59,7 +59,8 @@ def test_serve_answers_on_loopback_with_security_headers(tmp_path: Path) -> None
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
+        # Generous: on a busy machine the imports alone take half a minute.
+        deadline = time.monotonic() + 90
         while True:
             try:
                 url = f"http://127.0.0.1:{port}/openapi.json"
