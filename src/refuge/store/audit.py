@@ -1,10 +1,11 @@
 """The audit log in the database: events appended to a hash chain, one writer at a time.
 
-Appending first locks the one-row `audit_head` table (SELECT ... FOR UPDATE on PostgreSQL; on
-SQLite, a write to it, which takes the database's write lock) and only then reads the chain's
-last event, so two writers can never both chain to the same event. The lock is held to the end
-of the transaction; events of one unit of work are written in one batch. The head also records
-how far the chain reached, so events deleted from its end are noticed by `verify`.
+Appending first locks the one-row `audit_head` table (an upsert of the row onto itself, in one
+round trip: on PostgreSQL it locks the row as FOR UPDATE would; on SQLite the write takes the
+database's write lock) and only then reads the chain's last event, so two writers can never both
+chain to the same event. The lock is held to the end of the transaction; events of one unit of
+work are written in one batch, at commit (or before the log is read). The head also records how
+far the chain reached, so events deleted from its end are noticed by `verify`.
 
 Writers that save cases and append to the log must do so in that order (as the case services
 do), or two of them can wait for each other.
@@ -79,24 +80,22 @@ class SqlAuditLog:
         work = self._work
         upsert = sqlite_insert if work.dialect == "sqlite" else postgresql_insert
         with translating("appending to the audit log"):
-            # Creates the head if it is missing; on SQLite this write is what takes the lock, so
-            # no other writer can read the same head before this transaction ends.
-            work.session.execute(
-                upsert(AuditHeadRow)
-                .values(id=AUDIT_HEAD_ID, seq=0, hash=GENESIS)
-                .on_conflict_do_nothing(index_elements=[AuditHeadRow.id])
-            )
+            # One round trip: creates the head if it is missing, or else "updates" it to itself,
+            # which locks the row to the end of the transaction (on PostgreSQL as FOR UPDATE
+            # would; on SQLite the write takes the database's write lock), and returns it. No
+            # other writer can read the same head before this transaction ends.
+            statement = upsert(AuditHeadRow).values(id=AUDIT_HEAD_ID, seq=0, hash=GENESIS)
             seq, digest = work.session.execute(
-                select(AuditHeadRow.seq, AuditHeadRow.hash)
-                .where(AuditHeadRow.id == AUDIT_HEAD_ID)
-                .with_for_update()
+                statement.on_conflict_do_update(
+                    index_elements=[AuditHeadRow.id], set_={"id": statement.excluded.id}
+                ).returning(AuditHeadRow.seq, AuditHeadRow.hash)
             ).one()
         work.audit_head = AuditHead(seq, digest)
         return work.audit_head
 
     def events(self) -> Iterator[AuditEvent]:
         """Every event in seq order, read in batches."""
-        self._work.flush()
+        self._work.flush(audit=True)
         return self._stream()
 
     def _stream(self) -> Iterator[AuditEvent]:
@@ -127,7 +126,7 @@ class SqlAuditLog:
         return findings
 
     def count(self) -> int:
-        self._work.flush()
+        self._work.flush(audit=True)
         return self._work.session.scalar(select(func.count()).select_from(AuditEventRow)) or 0
 
 

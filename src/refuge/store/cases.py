@@ -31,6 +31,9 @@ _NUMBER_BATCH = 64
 class SqlCaseRepository:
     def __init__(self, work: Work) -> None:
         self._work = work
+        # The last stored transition of each case at the version it was read or saved with in
+        # this unit of work: what save would otherwise ask the database for.
+        self._last_move: dict[tuple[uuid.UUID, int], int] = {}
 
     def add(self, case: Case) -> None:
         """Queue a new case and its history; written in batches with the unit of work's other
@@ -89,14 +92,16 @@ class SqlCaseRepository:
                 )
             # The row is ours until commit, and its version matched: the stored history is the
             # one this copy was read with, so whatever follows it is new.
-            stored_moves = (
-                session.scalar(
-                    select(func.max(CaseTransitionRow.seq)).where(
-                        CaseTransitionRow.case_id == case.id
+            stored_moves = self._last_move.get((case.id, case.version))
+            if stored_moves is None:
+                stored_moves = (
+                    session.scalar(
+                        select(func.max(CaseTransitionRow.seq)).where(
+                            CaseTransitionRow.case_id == case.id
+                        )
                     )
+                    or 0
                 )
-                or 0
-            )
             work.queue(
                 CaseTransitionRow,
                 self._transition_rows(
@@ -105,6 +110,7 @@ class SqlCaseRepository:
             )
             work.flush()
         case.version += 1
+        self._last_move[(case.id, case.version)] = len(case.history)
 
     def _transition_rows(
         self, case: Case, moves: Sequence[Transition], *, first_seq: int
@@ -158,6 +164,9 @@ class SqlCaseRepository:
                 .order_by(CaseTransitionRow.seq)
             ):
                 history[move.case_id].append(move)
+        for row in rows:
+            moves = history[row.id]
+            self._last_move[(row.id, row.version)] = moves[-1].seq if moves else 0
         return [
             Case(
                 number=row.case_number,

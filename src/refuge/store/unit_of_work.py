@@ -237,7 +237,7 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         work = self._require()
-        work.flush()
+        work.flush(audit=True)
         with translating("committing"):
             work.session.commit()
         work.committed()
