@@ -25,6 +25,7 @@ from refuge.accounts import (
     gate_confirm,
     gate_no_show,
     gate_scan,
+    list_flights,
     may_work_gate,
     read_manifest,
 )
@@ -109,6 +110,9 @@ def test_the_board_sorts_flights_with_times_withheld_by_code_not_by_departure(
     withheld = flight_board(uow_factory(), GUARDS, acting(Role.CASE_OFFICER), now=NOW)
     assert [line.flight.code for line in allowed] == ["ZZZ1", "AAA1"]
     assert [line.flight.code for line in withheld] == ["AAA1", "ZZZ1"]
+    # The API's list of flights keeps the same order, not the database's departure order.
+    listed = list_flights(uow_factory(), GUARDS, acting(Role.CASE_OFFICER), now=NOW)
+    assert [view.code for view in listed] == ["AAA1", "ZZZ1"]
 
 
 def test_partners_see_no_board_and_no_manifest(boarding: Boarding) -> None:

@@ -311,3 +311,11 @@ def flight_view(
         times_released=released,
         programs=tuple(sorted(flight.programs)),
     )
+
+
+def flight_order(view: FlightView) -> tuple[int, dt.datetime, str]:
+    """The order flights are listed in: those whose times the reader sees first, by departure;
+    the others after, by code, so that their order tells nothing of their times."""
+    if view.departs_earliest is None:
+        return 1, dt.datetime.min.replace(tzinfo=dt.UTC), view.code
+    return 0, view.departs_earliest, view.code

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from refuge.accounts.access import access_flight, flight_view
+from refuge.accounts.access import access_flight, flight_order, flight_view
 from refuge.accounts.policy import Guards
 from refuge.accounts.ports import AccountsUnitOfWork
 from refuge.accounts.principal import Principal
@@ -144,10 +144,7 @@ def _board_line(
 
 
 def _board_order(line: FlightBoardLine) -> tuple[int, dt.datetime, str]:
-    view = line.flight
-    if view.departs_earliest is None:
-        return 1, dt.datetime.min.replace(tzinfo=dt.UTC), view.code
-    return 0, view.departs_earliest, view.code
+    return flight_order(line.flight)
 
 
 # --- a flight's manifest ----------------------------------------------------------------------

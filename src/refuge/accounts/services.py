@@ -19,6 +19,7 @@ from refuge.accounts.access import (
     access_flight,
     access_household,
     case_view,
+    flight_order,
     flight_view,
     household_view,
 )
@@ -638,7 +639,8 @@ def list_flights(
     principal.require(Scope.FLIGHTS_READ)
     with uow:
         flights = uow.flights.list()
-    return [flight_view(principal, f, now=now, policy=guards.policy) for f in flights]
+    views = [flight_view(principal, f, now=now, policy=guards.policy) for f in flights]
+    return sorted(views, key=flight_order)
 
 
 def read_flight(
