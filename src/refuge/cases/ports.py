@@ -19,6 +19,7 @@ __all__ = [
     "HouseholdRepository",
     "OrganisationRepository",
     "ProgramRepository",
+    "Transaction",
     "UnitOfWork",
 ]
 
@@ -99,15 +100,9 @@ class AuditLog(Protocol):
     def verify(self) -> list[AuditFinding]: ...
 
 
-class UnitOfWork(Protocol):
-    """One transaction. Rolls back on leaving the `with` block unless `commit()` was called."""
-
-    organisations: OrganisationRepository
-    programs: ProgramRepository
-    households: HouseholdRepository
-    cases: CaseRepository
-    flights: FlightRepository
-    audit: AuditLog
+class Transaction(Protocol):
+    """One transaction. Rolls back on leaving the `with` block unless `commit()` was called.
+    Each package's unit of work is a Transaction with the repositories it needs."""
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -118,3 +113,14 @@ class UnitOfWork(Protocol):
     ) -> None: ...
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
+
+
+class UnitOfWork(Transaction, Protocol):
+    """The cases' unit of work."""
+
+    organisations: OrganisationRepository
+    programs: ProgramRepository
+    households: HouseholdRepository
+    cases: CaseRepository
+    flights: FlightRepository
+    audit: AuditLog

@@ -13,10 +13,9 @@ import enum
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
-from refuge.cases.ports import AuditLog, FlightRepository, HouseholdRepository
+from refuge.cases.ports import AuditLog, FlightRepository, HouseholdRepository, Transaction
 from refuge.domain import Flight, ManifestEntry, ManifestStatus, Person, Relationship
 from refuge.domain.people import DocumentKind
 from refuge.exchange.manifests import manifest_csv, manifest_xlsx
@@ -54,7 +53,7 @@ class ManifestSource(Protocol):
     def for_flight(self, flight_id: uuid.UUID) -> list[ManifestEntry]: ...
 
 
-class ExchangeUnitOfWork(Protocol):
+class ExchangeUnitOfWork(Transaction, Protocol):
     @property
     def flights(self) -> FlightRepository: ...
     @property
@@ -65,15 +64,6 @@ class ExchangeUnitOfWork(Protocol):
     def audit(self) -> AuditLog: ...
     @property
     def arrivals(self) -> MovementSource: ...
-
-    def __enter__(self) -> Self: ...
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-    def commit(self) -> None: ...
 
 
 def flight_passengers(

@@ -11,10 +11,9 @@ import unicodedata
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
-from refuge.cases.ports import AuditLog
+from refuge.cases.ports import AuditLog, Transaction
 from refuge.domain import InvalidInput, NotFound
 from refuge.intake.phones import e164_of
 from refuge.intake.ports import SourceRecord
@@ -43,22 +42,13 @@ class _Memberships(Protocol):
     def memberships(self) -> dict[uuid.UUID, Membership]: ...
 
 
-class LookupUnitOfWork(Protocol):
+class LookupUnitOfWork(Transaction, Protocol):
     @property
     def intake(self) -> _Records: ...
     @property
     def matching(self) -> _Memberships: ...
     @property
     def audit(self) -> AuditLog: ...
-
-    def __enter__(self) -> Self: ...
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-    def commit(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

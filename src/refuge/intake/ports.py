@@ -12,10 +12,9 @@ import enum
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 
-from refuge.cases.ports import AuditLog, OrganisationRepository
+from refuge.cases.ports import AuditLog, OrganisationRepository, Transaction
 from refuge.intake.fields import IntakeField
 from refuge.intake.keys import RecordKey, RecordKeys
 from refuge.intake.profiles import ColumnMapping
@@ -211,20 +210,10 @@ class IntakeRepository(Protocol):
         file; how many."""
 
 
-class IntakeUnitOfWork(Protocol):
+class IntakeUnitOfWork(Transaction, Protocol):
     @property
     def organisations(self) -> OrganisationRepository: ...
     @property
     def audit(self) -> AuditLog: ...
     @property
     def intake(self) -> IntakeRepository: ...
-
-    def __enter__(self) -> Self: ...
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-    def commit(self) -> None: ...
-    def rollback(self) -> None: ...

@@ -12,10 +12,9 @@ import enum
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, Self
+from typing import TYPE_CHECKING, Protocol
 
-from refuge.cases.ports import AuditLog
+from refuge.cases.ports import AuditLog, Transaction
 
 if TYPE_CHECKING:  # intake imports matching (romanisation); only its types are needed here
     from refuge.intake.ports import SourceRecord
@@ -104,19 +103,10 @@ class _IntakeRecords(Protocol):
     ) -> Iterator[SourceRecord]: ...
 
 
-class MatchUnitOfWork(Protocol):
+class MatchUnitOfWork(Transaction, Protocol):
     @property
     def intake(self) -> _IntakeRecords: ...
     @property
     def matching(self) -> MatchRepository: ...
     @property
     def audit(self) -> AuditLog: ...
-
-    def __enter__(self) -> Self: ...
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-    def commit(self) -> None: ...
