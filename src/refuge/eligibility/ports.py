@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from refuge.cases.ports import UnitOfWork
-from refuge.domain import Household, Stage
+from refuge.domain import Case, Household, Stage
 
 __all__ = ["EligibilityRepository", "EligibilityUnitOfWork", "ScreenableCase", "StoredDecision"]
 
@@ -27,6 +27,19 @@ class ScreenableCase:
     stage: Stage
     version: int
     registered_at: dt.datetime | None  # when the case reached the registered stage
+
+    def case(self) -> Case:
+        """The case as screening and planning read it (its history is loaded only if it
+        moves)."""
+        return Case(
+            number=self.number,
+            household_id=self.household_id,
+            program=self.program,
+            organisation=self.organisation,
+            stage=self.stage,
+            version=self.version,
+            id=self.case_id,
+        )
 
 
 @dataclass(frozen=True, slots=True)

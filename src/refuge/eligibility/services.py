@@ -270,7 +270,7 @@ def screen_and_record(
                 recorded, revision = revisions.get(item.case_id, ({}, 0))
                 registered = None if item.registered_at is None else item.registered_at.date()
                 facts = RecordedFacts.from_record(recorded, case=item.number).for_case(
-                    _case(item), household, on, registered_on=registered
+                    item.case(), household, on, registered_on=registered
                 )
                 decision = screen(facts, programs[item.program])
                 decisions.append(decision)
@@ -349,19 +349,6 @@ def _differs(before: Decision, now: Decision) -> bool:
         now.program_digest,
         now.outcome,
         now.results,
-    )
-
-
-def _case(item: ScreenableCase) -> Case:
-    """The case as screening reads it (its history is loaded only if it moves)."""
-    return Case(
-        number=item.number,
-        household_id=item.household_id,
-        program=item.program,
-        organisation=item.organisation,
-        stage=item.stage,
-        version=item.version,
-        id=item.case_id,
     )
 
 

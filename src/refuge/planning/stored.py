@@ -20,7 +20,6 @@ from types import MappingProxyType
 
 from refuge.cases.services import transition_case
 from refuge.domain import (
-    Case,
     Conflict,
     Flight,
     InvalidInput,
@@ -29,7 +28,7 @@ from refuge.domain import (
     NotFound,
     Stage,
 )
-from refuge.eligibility import PrecedenceOrder, RecordedFacts, ScreenableCase, prioritise
+from refuge.eligibility import PrecedenceOrder, RecordedFacts, prioritise
 from refuge.planning.diff import Change, ChangeKind, PlanDiff, Seats, diff
 from refuge.planning.forecast import Forecast, forecast
 from refuge.planning.households import PlanningHousehold, departure_order, precedence_order
@@ -313,7 +312,7 @@ def _approved(
             recorded, _ = facts.get(item.case_id, ({}, 0))
             registered = None if item.registered_at is None else item.registered_at.date()
             case_facts = RecordedFacts.from_record(recorded, case=item.number).for_case(
-                _case(item), household, now.date(), registered_on=registered
+                item.case(), household, now.date(), registered_on=registered
             )
             priority = prioritise(case_facts, order)
             pinned = tuple(sorted(held.get(item.household_id, {}).items(), key=lambda p: str(p[0])))
@@ -342,18 +341,6 @@ def _approved(
             ):
                 best[item.household_id] = candidate
     return list(best.values()), tuple(left_out)
-
-
-def _case(item: ScreenableCase) -> Case:
-    return Case(
-        number=item.number,
-        household_id=item.household_id,
-        program=item.program,
-        organisation=item.organisation,
-        stage=item.stage,
-        version=item.version,
-        id=item.case_id,
-    )
 
 
 # -- storing a version ------------------------------------------------------------------------
