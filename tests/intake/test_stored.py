@@ -27,6 +27,7 @@ from refuge.intake import (
     import_list,
     list_quarantine,
     read_list,
+    search_records,
     show_quarantined,
     shred_imported_file,
 )
@@ -403,3 +404,25 @@ def test_shredding_an_import_makes_its_records_and_quarantine_unreadable(
             select(IntakeRecordRow.wrapped_key).where(IntakeRecordRow.file_id == outcome.file.id)
         ).scalars()
         assert list(keys) == [None, None]
+
+
+def test_a_search_by_document_or_phone_reads_the_records_found_and_never_a_shredded_one(
+    uow_factory: UowFactory, write_csv: Callable[..., Path]
+) -> None:
+    organisations(uow_factory, ORG, "herat-aid")
+    outcome = run(uow_factory, write_csv([HEADER, AHMAD, MARYAM]))
+    run(uow_factory, write_csv([HEADER, FARID], name="herat.csv"), organisation="herat-aid")
+
+    def found(text: str) -> list[str]:
+        hits = search_records(uow_factory(), text, actor="user:officer", now=NOW)
+        return [hit.record.source_id for hit in hits]
+
+    assert found("1400-0101-12345") == ["K-1"]
+    assert found("+93 799 123 456") == ["K-2"]
+    assert found("rahimi farid") == ["K-5"]
+    shred_imported_file(
+        uow_factory(), outcome.file.id, actor="test", now=NOW, reason_code="site-evacuated"
+    )
+    assert found("1400-0101-12345") == []
+    assert found("0799 123 456") == []
+    assert found("0788 555 111") == ["K-5"]

@@ -9,12 +9,12 @@ import contextlib
 import datetime as dt
 import unicodedata
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from refuge.cases.ports import AuditLog, Transaction
-from refuge.domain import InvalidInput, NotFound
+from refuge.domain import DataShredded, InvalidInput, NotFound
 from refuge.intake.phones import e164_of
 from refuge.intake.ports import SourceRecord
 from refuge.matching import Membership
@@ -38,6 +38,11 @@ class _Records(Protocol):
     def find_by_phone(self, e164: str) -> list[uuid.UUID]: ...
 
 
+class _OneRecord(Protocol):
+    def get(self, record_id: uuid.UUID) -> SourceRecord:
+        """One record decrypted; NotFound if unknown, DataShredded if shredded."""
+
+
 class _Memberships(Protocol):
     def memberships(self) -> dict[uuid.UUID, Membership]: ...
 
@@ -45,6 +50,8 @@ class _Memberships(Protocol):
 class LookupUnitOfWork(Transaction, Protocol):
     @property
     def intake(self) -> _Records: ...
+    @property
+    def records(self) -> _OneRecord: ...
     @property
     def matching(self) -> _Memberships: ...
     @property
@@ -87,14 +94,15 @@ def search_records(
         kind = "document"
         with contextlib.suppress(InvalidInput):  # not a phone number: a name, or a document
             ids |= set(uow.intake.find_by_phone(e164_of(query)))
-        found: list[SourceRecord] = []
-        words = set(_folded(query).split())
-        # Read to the end (a PostgreSQL server-side cursor is closed only when exhausted).
-        for record in uow.intake.records():
-            if len(found) < _MAX_FOUND and (
-                record.id in ids or (not ids and words <= _name_words(record))
-            ):
-                found.append(record)
+        if ids:  # only these records are read and decrypted
+            found = list(_readable(uow, sorted(ids, key=str)))[:_MAX_FOUND]
+        else:  # a name: every record is read, as names have no index
+            words = set(_folded(query).split())
+            found = []
+            # Read to the end (a PostgreSQL server-side cursor is closed only when exhausted).
+            for record in uow.intake.records():
+                if len(found) < _MAX_FOUND and words <= _name_words(record):
+                    found.append(record)
         if not ids:
             kind = "name"
         uow.audit.record(
@@ -111,9 +119,22 @@ def search_records(
 
 def records_by_id(uow: LookupUnitOfWork, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, SourceRecord]:
     """These records, decrypted (a shredded or unknown one is left out)."""
-    wanted = set(ids)
     with uow:
-        return {r.id: r for r in uow.intake.records(withdrawn=True) if r.id in wanted}
+        return {r.id: r for r in _readable(uow, ids, withdrawn=True)}
+
+
+def _readable(
+    uow: LookupUnitOfWork, ids: Iterable[uuid.UUID], *, withdrawn: bool = False
+) -> Iterator[SourceRecord]:
+    """These records, one read each; unknown and shredded ones (and withdrawn ones unless asked
+    for) left out."""
+    for record_id in dict.fromkeys(ids):
+        try:
+            record = uow.records.get(record_id)
+        except (NotFound, DataShredded):
+            continue
+        if withdrawn or not record.withdrawn:
+            yield record
 
 
 def household_records(
@@ -128,7 +149,7 @@ def household_records(
             if mine is not None
             else {record_id: None}
         )
-        records = {r.id: r for r in uow.intake.records(withdrawn=True) if r.id in together}
+        records = {r.id: r for r in _readable(uow, together, withdrawn=True)}
         if record_id not in records:
             raise NotFound(f"record {record_id} not found")
         by_person: dict[uuid.UUID | None, list[SourceRecord]] = {}
