@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 
 from refuge.accounts.policy import AccountPolicy
 from refuge.accounts.ports import (
@@ -121,50 +123,58 @@ def _own(principal: Principal, organisation: str) -> bool:
     return principal.role is not Role.PARTNER or organisation == principal.organisation
 
 
+class _Submitted(Protocol):
+    @property
+    def organisation(self) -> str: ...
+
+
+_S = TypeVar("_S", bound=_Submitted)
+
+
+def _submitted(principal: Principal, scope: Scope, what: str, lookup: Callable[[], _S]) -> _S:
+    """`lookup()` if the principal holds `scope` and, a partner, submitted it; otherwise the same
+    NotFound naming `what` as for one that does not exist."""
+    missing = NotFound(f"{what} not found")
+    if not principal.may(scope):
+        raise missing
+    try:
+        found = lookup()
+    except NotFound:
+        raise missing from None
+    if not _own(principal, found.organisation):
+        raise missing
+    return found
+
+
 def access_import(
     uow: OperationUnitOfWork, principal: Principal, file_id: uuid.UUID
 ) -> ImportedFile:
-    missing = NotFound(f"import {file_id} not found")
-    if not principal.may(Scope.IMPORTS_READ):
-        raise missing
-    try:
-        file = uow.records.file(file_id)
-    except NotFound:
-        raise missing from None
-    if not _own(principal, file.organisation):
-        raise missing
-    return file
+    return _submitted(
+        principal, Scope.IMPORTS_READ, f"import {file_id}", lambda: uow.records.file(file_id)
+    )
 
 
 def access_quarantined(
     uow: OperationUnitOfWork, principal: Principal, entry_id: uuid.UUID, scope: Scope
 ) -> QuarantineEntry:
     """A quarantined row, to list (`imports:read`) or to open and correct (`imports:write`)."""
-    missing = NotFound(f"quarantined row {entry_id} not found")
-    if not principal.may(scope):
-        raise missing
-    try:
-        entry = uow.records.quarantine_entry(entry_id)
-    except NotFound:
-        raise missing from None
-    if not _own(principal, entry.organisation):
-        raise missing
-    return entry
+    return _submitted(
+        principal,
+        scope,
+        f"quarantined row {entry_id}",
+        lambda: uow.records.quarantine_entry(entry_id),
+    )
 
 
 def access_record(
     uow: OperationUnitOfWork, principal: Principal, record_id: uuid.UUID
 ) -> RecordLine:
-    missing = NotFound(f"source record {record_id} not found")
-    if not principal.may(Scope.RECORDS_READ):
-        raise missing
-    try:
-        line = uow.records.line(record_id)
-    except NotFound:
-        raise missing from None
-    if not _own(principal, line.organisation):
-        raise missing
-    return line
+    return _submitted(
+        principal,
+        Scope.RECORDS_READ,
+        f"source record {record_id}",
+        lambda: uow.records.line(record_id),
+    )
 
 
 def access_person(
