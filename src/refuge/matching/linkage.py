@@ -15,11 +15,16 @@ import contextlib
 import functools
 import logging
 import os
+import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from refuge.domain import InvalidInput
@@ -57,7 +62,11 @@ _COLUMNS: tuple[tuple[str, str], ...] = (
     ("name_consonants", "string"),
     ("given_block", "string"),
     ("family_block", "string"),
+    ("given_initial", "string"),
+    ("family_initial", "string"),
     ("dob_year", "int64"),
+    ("dob_year_even", "int64"),
+    ("dob_year_odd", "int64"),
     ("dob_month", "string"),
     ("dob_full", "string"),
     ("dob_swapped", "string"),
@@ -68,7 +77,19 @@ _COLUMNS: tuple[tuple[str, str], ...] = (
     ("phone", "string"),
     ("household", "string"),
     ("co_members", "list<string>"),
+    ("sample_bucket", "int64"),
+    *((f"relatives_{word}", "int64") for word in range(4)),
 )
+# The relatives' keys as bits (a Bloom filter, in _RELATIVE_WORDS words of 63 bits): two records
+# with a relative in common share a set bit; two without one seldom do. Blocking rules test it
+# with a bitwise and, where a test on the lists themselves costs ten times the join.
+_RELATIVE_WORDS = 4
+# Training draws its pairs from records in the first k of this many buckets (by a hash of the
+# record id, so the same records whatever the engine or the order they came in).
+_BUCKETS = 64
+# Expectation maximisation on at most about this many pairs per session: m probabilities
+# estimated from a random part of the blocked pairs are as good, and cost a fraction.
+_TRAINING_PAIRS = 400_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,18 +246,82 @@ def _household_comparison() -> Any:
 _DIFFERENT_LIST_HOUSEHOLDS = (
     "(l.household is null or r.household is null or l.household <> r.household)"
 )
+# Months of birth that do not tell the two apart: one unknown, equal, or day and month exchanged.
+_SAME_MONTH = (
+    "(l.dob_month is null or r.dob_month is null or l.dob_month = r.dob_month"
+    " or l.dob_full = r.dob_swapped or l.dob_swapped = r.dob_full)"
+)
+_SAME_SEX = "(l.sex is null or r.sex is null or l.sex = r.sex)"
 
 
-def _apart(*columns: str) -> Any:
-    """A blocking rule on equal `columns`, less the pairs from one list household. Plain SQL
-    that DuckDB and Spark read alike."""
+def _apart(*columns: str, where: str = "") -> Any:
+    """A blocking rule on equal `columns`, less the pairs from one list household, and less the
+    pairs that fail `where`. Plain SQL that DuckDB and Spark read alike."""
     from splink.blocking_rule_library import CustomRule
 
     equal = " and ".join(f"l.{column} = r.{column}" for column in columns)
-    return CustomRule(f"{equal} and {_DIFFERENT_LIST_HOUSEHOLDS}")
+    extra = f" and {where}" if where else ""
+    return CustomRule(f"{equal} and {_DIFFERENT_LIST_HOUSEHOLDS}{extra}")
 
 
-def _settings() -> Any:
+def _blocking_rules(engine: Engine) -> list[Any]:
+    """The pairs scored. Each rule is an equality that a hash join finds, narrowed by checks that
+    cost little next to scoring a pair; and each equality is narrow enough that the pairs it
+    puts together grow with the records rather than with the square of how common a name is
+    (at a national operation's scale, a given name and a year of birth alone pair a thousand
+    Bahars born in 2012 with each other).
+
+    The name rules: the consonants of every name word, whatever the vowels and word order, and
+    years of birth at most one apart (two rules, as two equalities), or one year unknown with
+    nothing else telling the two apart. The others look for what the name rules miss: one
+    name part much changed (a slip of the hand, another spelling, another script) but still
+    beginning with the same letter, with the other part, the year of birth and a relative in
+    common; the same full date of birth, a name part roughly alike and a relative in common;
+    or a document or phone number."""
+    from splink.internals.dialects import SplinkDialect
+
+    jaro_winkler = SplinkDialect.from_string(engine).jaro_winkler_function_name
+    relative = " or ".join(
+        f"(l.relatives_{word} & r.relatives_{word}) <> 0" for word in range(_RELATIVE_WORDS)
+    )
+    relative = f"({relative})"
+    no_other_family = f"(l.relatives_0 is null or r.relatives_0 is null or {relative})"
+
+    def alike(part: str) -> str:
+        return f"{jaro_winkler}(l.name_{part}, r.name_{part}) >= {_GUARD}"
+
+    return [
+        _apart("name_consonants", "dob_year_even"),
+        _apart("name_consonants", "dob_year_odd"),
+        *(
+            _apart("name_consonants", where=f"{side}.dob_year is null and {no_other_family}")
+            for side in ("l", "r")
+        ),
+        _apart(
+            "given_block",
+            "dob_year",
+            "family_initial",
+            where=f"{relative} and {_SAME_MONTH} and {_SAME_SEX} and {alike('family')}",
+        ),
+        _apart(
+            "family_block",
+            "dob_year",
+            "given_initial",
+            where=f"{relative} and {_SAME_MONTH} and {_SAME_SEX} and {alike('given')}",
+        ),
+        *(
+            _apart(
+                "dob_full", initial, where=f"{relative} and ({alike('given')} or {alike('family')})"
+            )
+            for initial in ("given_initial", "family_initial")
+        ),
+        _apart("passport"),
+        _apart("tazkira"),
+        _apart("phone"),
+    ]
+
+
+def _settings(engine: Engine) -> Any:
     import splink.comparison_library as cl
     from splink import SettingsCreator
 
@@ -253,18 +338,7 @@ def _settings() -> Any:
             cl.ExactMatch("sex"),
             _household_comparison(),
         ],
-        blocking_rules_to_generate_predictions=[
-            # Consonants of every name word, whatever the vowels and word order.
-            _apart("name_consonants"),
-            # One name part much changed (a slip of the hand, a different spelling), the other
-            # part and the year of birth kept.
-            _apart("given_block", "dob_year"),
-            _apart("family_block", "dob_year"),
-            _apart("dob_full"),
-            _apart("passport"),
-            _apart("tazkira"),
-            _apart("phone"),
-        ],
+        blocking_rules_to_generate_predictions=_blocking_rules(engine),
         # Gamma values (which level each pair reached) come only with the matching columns.
         retain_matching_columns=True,
         # The match weight of each comparison, for what agreed and disagreed in review.
@@ -298,14 +372,28 @@ def _one_duckdb_thread(connection: Any) -> Iterator[None]:
 @contextlib.contextmanager
 def _database(engine: Engine, *, partitions: int) -> Iterator[_Database]:
     """A splink database API over a store that lives in memory, with a temporary directory
-    for anything the engine spills, removed on the way out."""
-    with tempfile.TemporaryDirectory(prefix="refuge-match-") as scratch:
+    for anything the engine spills, removed on the way out: on an error, and on SIGTERM or
+    SIGINT too, which stop the engine's work in progress. A directory left by a run that was
+    killed outright (SIGKILL, power) is removed by the next run."""
+    _remove_abandoned_scratch()
+    with (
+        tempfile.TemporaryDirectory(prefix=f"{_SCRATCH_PREFIX}{os.getpid()}-") as scratch,
+        _StopOnSignal() as stop,
+    ):
         if engine == "duckdb":
             import duckdb
             from duckdb.func import ARROW
             from splink import DuckDBAPI
 
-            connection = duckdb.connect(":memory:", config={"temp_directory": scratch})
+            connection = duckdb.connect(
+                ":memory:",
+                config={
+                    "temp_directory": scratch,
+                    "memory_limit": _memory_limit(),
+                    "preserve_insertion_order": False,
+                },
+            )
+            stop.interrupt = connection.interrupt
             # Called once per vector of pairs (arrow), not once per pair.
             connection.create_function(
                 NAME_SIMILARITY,
@@ -347,6 +435,7 @@ def _database(engine: Engine, *, partitions: int) -> Iterator[_Database]:
                 .getOrCreate()
             )
             session.sparkContext.setLogLevel("ERROR")
+            stop.interrupt = session.sparkContext.cancelAllJobs
             from pyspark.sql.types import DoubleType
 
             session.udf.register(NAME_SIMILARITY, _spark_similarity, DoubleType())
@@ -366,13 +455,110 @@ def _database(engine: Engine, *, partitions: int) -> Iterator[_Database]:
             raise InvalidInput(f"unknown matching engine {engine}; use one of {', '.join(ENGINES)}")
 
 
-def _table(rows: list[dict[str, Any]]) -> Any:
+_SCRATCH_PREFIX = "refuge-match-"
+
+
+def _memory_limit() -> str:
+    """Half the machine's memory for the engine, the rest for Python's side of the run; the
+    engine spills to its temporary directory beyond that rather than take the machine down."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{total // 2 // 2**20}MB"
+
+
+def _remove_abandoned_scratch() -> None:
+    """Temporary directories of runs whose process is gone (killed before it could clean up)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{_SCRATCH_PREFIX}*-*"):
+        pid = folder.name.removeprefix(_SCRATCH_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class _StopOnSignal:
+    """SIGTERM and SIGINT, while a run holds personal data in its engine, become an exception
+    in the run: the engine's query in progress is interrupted (from a thread that hears the
+    signal at once; Python's own handler only runs once the query returns), the exception
+    unwinds, and the temporary directory goes with it. Only in the main thread, where Python
+    allows handlers; elsewhere nothing changes."""
+
+    _SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+    def __init__(self) -> None:
+        self.interrupt: Callable[[], object] | None = None
+        self._previous: dict[int, Any] = {}
+        self._wakeup: tuple[int, int] | None = None
+        self._previous_fd = -1
+
+    def __enter__(self) -> _StopOnSignal:
+        if threading.current_thread() is not threading.main_thread():
+            return self
+        read, write = os.pipe()
+        os.set_blocking(write, False)
+        self._wakeup = (read, write)
+        self._previous_fd = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+        for number in self._SIGNALS:
+            self._previous[number] = signal.signal(number, self._raise)
+        threading.Thread(target=self._listen, args=(read,), daemon=True).start()
+        return self
+
+    def _listen(self, read: int) -> None:
+        try:
+            while heard := os.read(read, 1):
+                if heard[0] in self._SIGNALS and self.interrupt is not None:
+                    with contextlib.suppress(Exception):
+                        self.interrupt()
+        finally:
+            os.close(read)
+
+    def _raise(self, number: int, _frame: object) -> None:
+        raise SystemExit(128 + number)
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._wakeup is None:
+            return
+        signal.set_wakeup_fd(self._previous_fd)
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)
+        os.close(self._wakeup[1])  # the listening thread reads the end, and closes its side
+        self._wakeup = None
+
+
+def _relative_bits(members: Sequence[str] | None) -> tuple[int | None, ...]:
+    if not members:
+        return (None,) * _RELATIVE_WORDS
+    words = [0] * _RELATIVE_WORDS
+    for member in members:
+        hashed = zlib.crc32(member.encode())
+        words[hashed % _RELATIVE_WORDS] |= 1 << (hashed // _RELATIVE_WORDS % 63)
+    return tuple(words)
+
+
+def _table(rows: Sequence[Mapping[str, Any]]) -> Any:
     # pyarrow ships no type information.
     import pyarrow as pa  # type: ignore[import-untyped]
 
     types = {"string": pa.string(), "int64": pa.int64(), "list<string>": pa.list_(pa.string())}
-    schema = pa.schema([(name, types[kind]) for name, kind in _COLUMNS])
-    return pa.Table.from_pylist(rows, schema=schema)
+    columns = {
+        name: pa.array([row[name] for row in rows], type=types[kind])
+        for name, kind in _COLUMNS
+        if name != "sample_bucket" and not name.startswith("relatives_")
+    }
+    columns["sample_bucket"] = pa.array(
+        [zlib.crc32(str(row["unique_id"]).encode()) % _BUCKETS for row in rows], type=pa.int64()
+    )
+    relatives = [_relative_bits(row["co_members"]) for row in rows]
+    for word in range(_RELATIVE_WORDS):
+        columns[f"relatives_{word}"] = pa.array([bits[word] for bits in relatives], type=pa.int64())
+    return pa.Table.from_pydict(columns, schema=pa.schema([(n, types[k]) for n, k in _COLUMNS]))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -439,30 +625,32 @@ def link_records(
         return Linkage(engine, threshold, review_band, len(rows), 0, alone, alone, (), (), seconds)
     from splink import Linker
 
-    table = _table([dict(row) for row in rows])
+    table = _table(rows)
+    del rows
     floor = min(low, threshold)
     with _database(engine, partitions=partitions) as database:
-        linker = Linker(
-            _register(database.api, engine, table), _settings(), log_level=logging.ERROR
-        )
+        registered = _register(database.api, engine, table)
+        del table
+        linker = Linker(registered, _settings(engine), log_level=logging.ERROR)
         with database.serial():
-            _train(linker, seed=seed, max_u_pairs=max_u_pairs)
-        predictions = linker.inference.predict(warning_mode="never")
-        pairs_compared, scored = _read_predictions(linker, predictions, floor)
+            _train(linker, registered.physical_name, seed=seed, max_u_pairs=max_u_pairs)
+        # The blocked pairs are counted, then scored; only pairs at or above the lower of the
+        # threshold and the review band come back out of the engine.
+        blocked = linker.inference.compute_blocked_pairs_for_predict()
+        pairs_compared = _count(linker, blocked.physical_name)
+        predictions = linker.inference.predict(
+            threshold_match_probability=floor, warning_mode="never"
+        )
+        blocked.drop_table_from_database_and_remove_from_cache()
+        linked, uncertain = _read_predictions(
+            linker, predictions.physical_name, threshold, low, high
+        )
         model = linker.misc.save_model_to_json()
-    links = tuple(
-        (*_ordered(row), float(row["match_probability"]))
-        for row in scored
-        if float(row["match_probability"]) >= threshold
-    )
+    links = tuple(sorted(linked))
     persons = connected_components(ids, ((a, b) for a, b, _ in links))
     review = tuple(
         sorted(
-            (
-                _scored_pair(row, model)
-                for row in scored
-                if low <= float(row["match_probability"]) < high
-            ),
+            (_scored_pair(row, model) for row in uncertain),
             key=lambda pair: (abs(pair.probability - 0.5), pair.left, pair.right),
         )
     )
@@ -470,17 +658,17 @@ def link_records(
         engine=engine,
         threshold=threshold,
         review_band=review_band,
-        records=len(rows),
+        records=len(ids),
         pairs_compared=pairs_compared,
         persons=persons,
         households=household_clusters(persons, households, min_shared=min_shared_household_members),
-        links=tuple(sorted(links)),
+        links=links,
         review=review,
         seconds=round(time.perf_counter() - started, 3),
     )
 
 
-def _train(linker: Any, *, seed: int, max_u_pairs: float) -> None:
+def _train(linker: Any, records: str, *, seed: int, max_u_pairs: float) -> None:
     from splink import block_on
     from splink.internals.exceptions import EMTrainingException
 
@@ -497,29 +685,54 @@ def _train(linker: Any, *, seed: int, max_u_pairs: float) -> None:
     # them) is what tells splink to leave those comparisons' m alone in that session: pairs
     # chosen for agreeing names say nothing about how often matches disagree on names.
     try:
-        training.estimate_parameters_using_expectation_maximisation(
-            _apart("dob_full"), estimate_without_term_frequencies=True
-        )
-        training.estimate_parameters_using_expectation_maximisation(
-            _apart("name_given", "name_family"), estimate_without_term_frequencies=True
-        )
+        for columns in (("dob_full",), ("name_given", "name_family")):
+            training.estimate_parameters_using_expectation_maximisation(
+                _apart(*columns, where=_sample(linker, records, columns)),
+                estimate_without_term_frequencies=True,
+            )
     except EMTrainingException as exc:
         raise InvalidInput(
             "too few records that look alike for the model to learn from; link more records at once"
         ) from exc
 
 
-def _read_predictions(
-    linker: Any, predictions: Any, floor: float
-) -> tuple[int, list[dict[str, Any]]]:
-    """How many pairs were scored, and those at or above `floor`, as plain records (no pandas,
-    which PySpark does not fully support in version 3)."""
-    table = predictions.physical_name
-    counted = linker.misc.query_sql(f"select count(*) as n from {table}").as_record_list()  # noqa: S608 - splink's own table name
-    scored = linker.misc.query_sql(
-        f"select * from {table} where match_probability >= {floor:.12f}"  # noqa: S608 - a float we format
+def _sample(linker: Any, table: str, columns: Sequence[str]) -> str:
+    """A condition keeping about `_TRAINING_PAIRS` of the pairs that agree on `columns`: those
+    whose left record falls in the first buckets. Nothing is left out of a small run."""
+    present = " and ".join(f"{column} is not null" for column in columns)
+    keys = ", ".join(columns)
+    (row,) = linker.misc.query_sql(
+        f"select coalesce(sum(n * (n - 1) / 2), 0) as pairs from "  # noqa: S608 - our own column names
+        f"(select count(*) as n from {table} where {present} group by {keys})"
     ).as_record_list()
-    return int(counted[0]["n"]), list(scored)
+    pairs = float(row["pairs"])
+    if pairs <= _TRAINING_PAIRS:
+        return ""
+    kept = max(1, int(_BUCKETS * _TRAINING_PAIRS / pairs))
+    return f"l.sample_bucket < {kept}"
+
+
+def _count(linker: Any, table: str) -> int:
+    (row,) = linker.misc.query_sql(f"select count(*) as n from {table}").as_record_list()  # noqa: S608 - splink's own table name
+    return int(row["n"])
+
+
+def _read_predictions(
+    linker: Any, table: str, threshold: float, low: float, high: float
+) -> tuple[list[tuple[str, str, float]], list[dict[str, Any]]]:
+    """The pairs at or above `threshold` as (left, right, probability), left before right; and
+    the pairs in the review band whole, with what each comparison found. Read as plain records
+    (no pandas, which PySpark does not fully support in version 3), and only the columns used:
+    a national operation links hundreds of thousands of pairs."""
+    links = linker.misc.query_sql(
+        "select least(unique_id_l, unique_id_r) as l, greatest(unique_id_l, unique_id_r) as r,"  # noqa: S608 - splink's own table name, floats we format
+        f" match_probability as p from {table} where match_probability >= {threshold:.12f}"
+    ).as_record_list()
+    review = linker.misc.query_sql(
+        f"select * from {table} where match_probability >= {low:.12f}"  # noqa: S608 - as above
+        f" and match_probability < {high:.12f}"
+    ).as_record_list()
+    return [(str(row["l"]), str(row["r"]), float(row["p"])) for row in links], list(review)
 
 
 def _scored_pair(row: dict[str, Any], model: dict[str, Any]) -> ScoredPair:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from refuge.domain import PartialDate, PersonName, Sex
-from refuge.matching.comparison import person_name_keys
+from refuge.matching.comparison import PersonNameKeys, person_name_keys
 
 __all__ = ["LinkRecord", "ListedPerson", "link_record", "linkage_rows"]
 
@@ -110,7 +110,14 @@ def linkage_rows(records: Iterable[LinkRecord]) -> list[Row]:
     which tells a person from the relatives listed with them.
     """
     materialised = list(records)
-    keys = {record.record_id: person_name_keys(record.name) for record in materialised}
+    # Names repeat (a national operation's lists hold many a Mohammad Ahmadi): each is keyed once.
+    by_name: dict[PersonName, PersonNameKeys] = {}
+    keys = {}
+    for record in materialised:
+        name_keys = by_name.get(record.name)
+        if name_keys is None:
+            name_keys = by_name[record.name] = person_name_keys(record.name)
+        keys[record.record_id] = name_keys
     members: Mapping[str | None, list[str]] = _members(materialised)
     rows: list[Row] = []
     for record in materialised:
@@ -143,7 +150,13 @@ def linkage_rows(records: Iterable[LinkRecord]) -> list[Row]:
                 "name_consonants": name.full_consonants or None,
                 "given_block": name.given_block or None,
                 "family_block": name.family_block or None,
+                "given_initial": name.given[:1] or None,
+                "family_initial": name.family[:1] or None,
                 "dob_year": dob.year,
+                # Years one apart share one of these two (1985 and 1986 the first, 1986 and 1987
+                # the second): blocking on a year and its neighbours as two equalities.
+                "dob_year_even": dob.year // 2 if dob.year is not None else None,
+                "dob_year_odd": (dob.year + 1) // 2 if dob.year is not None else None,
                 "dob_month": f"{dob.year:04d}-{month:02d}" if month is not None else None,
                 "dob_full": (
                     f"{dob.year:04d}-{month:02d}-{day:02d}" if day and month is not None else None
