@@ -2,7 +2,9 @@
 and against a simple baseline measured in the same run.
 
 Each size: a scenario of that many people is written as the organisations' lists (in a
-temporary directory, removed afterwards), read back through intake, and linked. The baseline
+temporary directory, removed afterwards; or kept in --lists DIR/<people> and reused by the next
+run with the same people and seed), read back through intake, and linked. The time is that of
+`link_records`: from the records in memory to persons, households and the review queue. The baseline
 puts together records with the same normalised name key and year of birth (records missing
 either stay alone), and takes households the same way as the model: through the lists'
 household references. Figures: pairwise precision, recall and F1, B-cubed F1 and the share of
@@ -11,12 +13,14 @@ Perso-Arabic script, one in Latin) found; time, wall clock and CPU (the process'
 all threads: on a shared machine the wall clock says how busy the others were, the CPU time
 what the work cost); process peak memory.
 
-    .venv/bin/python benchmarks/matching.py [--people 10000 100000] [--seed 1] [--engine duckdb]
+    .venv/bin/python benchmarks/matching.py [--people 10000 100000 1000000] [--seed 1]
+        [--engine duckdb] [--lists DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import itertools
@@ -39,7 +43,7 @@ from refuge.matching import (
     person_name_keys,
     score_clusters,
 )
-from refuge.scenario import generate, write_scenario
+from support import written_scenario
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -53,13 +57,13 @@ class Listed:
 
 
 def read_scenario(people: int, seed: int, folder: Path) -> Listed:
-    files = write_scenario(generate(people, seed=seed), folder)
+    lists, truth_file = written_scenario(folder, people, seed)
     truth: dict[tuple[str, int], dict[str, str]] = {}
-    with files.truth.open(encoding="utf-8", newline="") as stream:
+    with truth_file.open(encoding="utf-8", newline="") as stream:
         for row in csv.DictReader(stream):
             truth[(row["file"], int(row["row"]))] = row
     listed = Listed([], {}, {}, set())
-    for path in files.lists:
+    for path in lists:
         for row, result in enumerate(read_list(path, organisation=path.stem, today=TODAY), 1):
             if not isinstance(result, IntakeRecord):
                 continue
@@ -123,10 +127,14 @@ def _row(
     )
 
 
-def run(people: int, seed: int, engine: str) -> None:
-    with tempfile.TemporaryDirectory(prefix="refuge-bench-") as folder:
+def run(people: int, seed: int, engine: str, lists: Path | None) -> None:
+    with contextlib.ExitStack() as stack:
+        if lists is None:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="refuge-bench-")))
+        else:
+            folder = lists / str(people)
         start = time.perf_counter()
-        listed = read_scenario(people, seed, Path(folder) / "lists")
+        listed = read_scenario(people, seed, folder)
         prepared = time.perf_counter() - start
     print(
         f"\n{people:,} people: {len(listed.records):,} records on the lists, "
@@ -182,9 +190,10 @@ def main() -> None:
     parser.add_argument("--people", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--engine", choices=ENGINES, default="duckdb")
+    parser.add_argument("--lists", type=Path, help="keep the written lists here for the next run")
     args = parser.parse_args()
     for people in args.people:
-        run(people, args.seed, args.engine)
+        run(people, args.seed, args.engine, args.lists)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz.distance import Indel, JaroWinkler
 
@@ -62,19 +62,29 @@ def person_name_keys(name: PersonName) -> PersonNameKeys:
     """Keys for a person's given, family and full name. The romanised form is used where the
     record has one, else the name as written (romanised here if in Perso-Arabic script).
     Compounds are never joined across the given/family boundary."""
-    given = name_key(name.given_romanised or name.given)
-    family = name_key(name.family_romanised or name.family)
+    given, given_blocks, given_consonants = _part_keys(name.given_romanised or name.given)
+    family, family_blocks, family_consonants = _part_keys(name.family_romanised or name.family)
     full = " ".join(part for part in (given, family) if part)
+    # The full name's keys are its words' keys, sorted: made from the parts' words, they equal
+    # blocking_key(full) and consonant_key(full) without keying any word twice.
     return PersonNameKeys(
         given=given,
         family=family,
         full=full,
         full_sorted=" ".join(sorted(full.split())),
-        given_block=blocking_key(given),
-        family_block=blocking_key(family),
-        full_block=blocking_key(full),
-        full_consonants=consonant_key(full),
+        given_block=" ".join(given_blocks),
+        family_block=" ".join(family_blocks),
+        full_block=" ".join(sorted(given_blocks + family_blocks)),
+        full_consonants=" ".join(sorted(given_consonants + family_consonants)),
     )
+
+
+@lru_cache(maxsize=1 << 19)
+def _part_keys(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """A name part's key, and its words' blocking and consonant keys (each sorted). Parts repeat
+    across a national operation's lists far more than whole names do."""
+    key = name_key(text)
+    return key, tuple(blocking_key(key).split()), tuple(consonant_key(key).split())
 
 
 def name_similarity(a: str, b: str) -> float:
