@@ -8,7 +8,6 @@ import csv
 import datetime as dt
 import importlib.util
 import itertools
-import os
 import shutil
 import tempfile
 from collections import defaultdict
@@ -241,11 +240,7 @@ def _spark_available() -> bool:
 # PySpark warns that it does not fully support pandas 3; Refuge hands it Arrow tables.
 @pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
 @pytest.mark.skipif(
-    os.environ.get("REFUGE_TEST_SPARK") != "1" or not _spark_available(),
-    # Measured 2026-11-25 on the shared 2-core machine: over 15 minutes (stopped by a timeout)
-    # for 150 people, JVM start and splink's many small Spark stages; too slow for every run.
-    reason="Spark in local mode takes minutes even on a small operation; set "
-    "REFUGE_TEST_SPARK=1 (with pyspark and a Java runtime) to run it",
+    not _spark_available(), reason="the Spark engine needs pyspark and a Java runtime"
 )
 def test_spark_finds_the_same_persons_and_households_as_duckdb(tmp_path: Path) -> None:
     small = read_scenario(tmp_path / "lists", 150, seed=11)
