@@ -55,6 +55,37 @@ def test_the_script_of_a_name_is_the_script_of_most_of_its_letters(
     assert script_of(text) is script
 
 
+def counted_script(text: str) -> Script:
+    """The script by counting letters one by one: Perso-Arabic blocks against Latin ones."""
+    arabic = latin = 0
+    for char in text:
+        if char.isalpha():
+            code = ord(char)
+            if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF:
+                arabic += 1
+            elif code < 0x250:
+                latin += 1
+    if arabic == latin == 0:
+        return Script.OTHER
+    return Script.ARABIC if arabic > latin else Script.LATIN
+
+
+@settings(max_examples=500)
+@given(
+    st.text(
+        st.one_of(
+            st.characters(min_codepoint=0x20, max_codepoint=0x2FF),
+            st.characters(min_codepoint=0x600, max_codepoint=0x77F),
+            st.characters(min_codepoint=0xFB50, max_codepoint=0xFEFF),
+            st.characters(),
+        ),
+        max_size=30,
+    )
+)
+def test_any_text_is_in_the_script_most_of_its_letters_are_in(text: str) -> None:
+    assert script_of(text) is counted_script(text)
+
+
 def test_a_latin_name_is_its_own_romanised_form() -> None:
     name = PersonName("Farida", "Rahimi")
     assert name.script is Script.LATIN

@@ -69,17 +69,23 @@ class Relationship(enum.StrEnum):
     DEPENDANT = "dependant"
 
 
+def _letters(*spans: tuple[int, int]) -> re.Pattern[str]:
+    """A pattern matching one letter (str.isalpha) of the code point ranges `spans`."""
+    letters = (chr(code) for start, end in spans for code in range(start, end + 1))
+    return re.compile("[" + "".join(re.escape(char) for char in letters if char.isalpha()) + "]")
+
+
+_ARABIC_LETTER = _letters((0x0600, 0x06FF), (0x0750, 0x077F), (0xFB50, 0xFEFF))
+_LATIN_LETTER = _letters((0x0000, 0x024F))
+
+
 def script_of(text: str) -> Script:
-    """The script most of the letters of `text` are in."""
-    arabic = latin = 0
-    for char in text:
-        if not char.isalpha():
-            continue
-        code = ord(char)
-        if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF:
-            arabic += 1
-        elif code < 0x250:
-            latin += 1
+    """The script most of the letters of `text` are in: Perso-Arabic letters counted against
+    Latin ones (below U+0250); neither, OTHER."""
+    if text.isascii():  # every name in Latin letters without accents: no need to count
+        return Script.LATIN if _LATIN_LETTER.search(text) else Script.OTHER
+    arabic = len(_ARABIC_LETTER.findall(text))
+    latin = len(_LATIN_LETTER.findall(text))
     if arabic == 0 and latin == 0:
         return Script.OTHER
     return Script.ARABIC if arabic > latin else Script.LATIN

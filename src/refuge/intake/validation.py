@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TypeVar
+from functools import partial
+from typing import Final, TypeVar
 
 from refuge.domain.dates import PartialDate
 from refuge.domain.errors import InvalidInput
@@ -14,7 +15,7 @@ from refuge.intake.categories import parse_relationship, parse_sex
 from refuge.intake.countries import parse_nationalities
 from refuge.intake.dates import parse_date_of_birth
 from refuge.intake.documents import parse_passport_number, parse_tazkira_number
-from refuge.intake.fields import NAME_FIELDS, IntakeField
+from refuge.intake.fields import IntakeField
 from refuge.intake.names import WrittenName, parse_name, parse_written_name
 from refuge.intake.normalised import Normalised, clean_text
 from refuge.intake.phones import parse_phones
@@ -32,53 +33,85 @@ from refuge.intake.sources import Column, SourceRow
 __all__ = ["check_row"]
 
 T = TypeVar("T")
+K = TypeVar("K")
 _MAX_TEXT = 2000
 
 
-class _Row:
-    """The cells of one row by field, and the problems found so far."""
+class _Plan:
+    """What check_row needs of a mapping, worked out once per sheet: each field's columns, in
+    the mapping's order, the mapped column indices, and the sexes and relationships already
+    read (a list repeats a handful of each down its column; the parsers are pure functions of
+    the cell and the mapping)."""
 
-    def __init__(self, row: SourceRow, mapping: ColumnMapping) -> None:
-        self.row = row
-        self.mapping = mapping
-        self.problems: list[FieldProblem] = []
-        self._cells: dict[IntakeField, list[tuple[str, object]]] = {}
-        values = row.values
+    __slots__ = ("columns", "mapped", "relationships", "sexes")
+
+    def __init__(self, mapping: ColumnMapping) -> None:
+        columns: dict[IntakeField, list[tuple[int, str]]] = {}
         for target, index, label in mapping.plan:
-            value = values[index] if index < len(values) else None
-            if not _is_empty(value):
-                self._cells.setdefault(target, []).append((label, value))
+            columns.setdefault(target, []).append((index, label))
+        self.columns = {target: tuple(found) for target, found in columns.items()}
+        self.mapped = frozenset(index for _, index, _ in mapping.plan)
+        self.sexes: dict[object, Normalised[Sex] | str] = {}
+        self.relationships: dict[object, Normalised[Relationship | None] | str] = {}
 
-    def cells(self, target: IntakeField) -> list[tuple[str, object]]:
-        """(column label, value) of each non-empty cell mapped to `target`."""
-        return self._cells.get(target, [])
 
-    def cell(self, target: IntakeField) -> tuple[str | None, object]:
-        cells = self.cells(target)
-        return cells[0] if cells else (None, None)
+_Name = tuple[PersonName, WrittenName | None]
+_PLANS: dict[int, tuple[ColumnMapping, _Plan]] = {}
+_REMEMBERED: Final = 65536  # values kept per mapping and field: some megabytes at most
 
-    def read(
-        self,
-        target: IntakeField,
-        parse: Callable[[object], Normalised[T]],
-        default: T,
-        *,
-        column: str | None = None,
-        value: object = None,
-    ) -> T:
-        name = target.value
-        try:
-            result = parse(value)
-        except InvalidInput as exc:
-            self.problems.append(FieldProblem(name, exc.message, Severity.ERROR, column))
-            return default
-        for warning in result.warnings:
-            self.problems.append(FieldProblem(name, warning, Severity.WARNING, column))
-        return result.value
 
-    def one(self, target: IntakeField, parse: Callable[[object], Normalised[T]], default: T) -> T:
-        column, value = self.cell(target)
-        return self.read(target, parse, default, column=column, value=value)
+def _plan(mapping: ColumnMapping) -> _Plan:
+    found = _PLANS.get(id(mapping))
+    if found is not None and found[0] is mapping:
+        return found[1]
+    if len(_PLANS) >= 64:
+        _PLANS.clear()
+    plan = _Plan(mapping)
+    _PLANS[id(mapping)] = (mapping, plan)
+    return plan
+
+
+def _remembered(
+    memory: dict[K, Normalised[T] | str], key: K, parse: Callable[[], Normalised[T]]
+) -> Normalised[T] | str:
+    """parse() as read before for `key` (text only: 1, 1.0 and True are equal keys but not the
+    same cell): its result, or the message of the InvalidInput it raised."""
+    found = memory.get(key)
+    if found is None:
+        found = _outcome(parse)
+        if len(memory) >= _REMEMBERED:
+            memory.clear()
+        memory[key] = found
+    return found
+
+
+def _outcome(parse: Callable[[], Normalised[T]]) -> Normalised[T] | str:
+    try:
+        return parse()
+    except InvalidInput as exc:
+        return exc.message
+
+
+def _read(
+    problems: list[FieldProblem],
+    name: str,
+    result: Normalised[T] | str,
+    default: T,
+    column: str | None,
+) -> T:
+    if isinstance(result, str):
+        problems.append(FieldProblem(name, result, Severity.ERROR, column))
+        return default
+    for warning in result.warnings:
+        problems.append(FieldProblem(name, warning, Severity.WARNING, column))
+    return result.value
+
+
+def _parsed(parse: Callable[[object], Normalised[T]], value: object) -> Normalised[T] | str:
+    try:
+        return parse(value)
+    except InvalidInput as exc:
+        return exc.message
 
 
 def check_row(
@@ -89,92 +122,134 @@ def check_row(
     today: dt.date | None = None,
 ) -> IntakeRecord | RejectedRow:
     """The row as an accepted record, or rejected with every problem found in it."""
-    checked = _Row(row, mapping)
+    plan = _plan(mapping)
+    values = row.values
+    width = len(values)
+    # (column label, value) of each non-empty cell, by field, in the mapping's order.
+    cells: dict[IntakeField, list[tuple[str, object]]] = {}
+    for target, found in plan.columns.items():
+        for index, label in found:
+            if index < width:
+                cell = values[index]
+                if cell is not None and not (isinstance(cell, str) and not cell.strip()):
+                    if target in cells:
+                        cells[target].append((label, cell))
+                    else:
+                        cells[target] = [(label, cell)]
+    problems: list[FieldProblem] = []
     provenance = Provenance(organisation, row.file, row.content_hash, row.sheet, row.row)
 
-    name_cells = {target: checked.cell(target) for target in NAME_FIELDS}
-    name_column = next((col for col, _ in name_cells.values() if col is not None), None)
-    name_result: tuple[PersonName, WrittenName | None] | None = None
-    try:
-        read_name = parse_name(
-            name_cells[IntakeField.GIVEN_NAME][1],
-            name_cells[IntakeField.FAMILY_NAME][1],
-            name_cells[IntakeField.FULL_NAME][1],
-            order=mapping.name_order,
-        )
-    except InvalidInput as exc:
-        checked.problems.append(FieldProblem("name", exc.message, Severity.ERROR, name_column))
-    else:
-        name_result = read_name.value
-        checked.problems += [
-            FieldProblem("name", warning, Severity.WARNING, name_column)
-            for warning in read_name.warnings
-        ]
-    father: WrittenName | None = checked.one(
-        IntakeField.FATHER_NAME,
-        lambda v: parse_written_name(v, what="father's name"),
-        None,
+    given = cells.get(_GIVEN)
+    family = cells.get(_FAMILY)
+    full = cells.get(_FULL)
+    named = given or family or full
+    name_column = named[0][0] if named else None
+    given_value = given[0][1] if given else None
+    family_value = family[0][1] if family else None
+    full_value = full[0][1] if full else None
+
+    name_outcome = _outcome(
+        partial(parse_name, given_value, family_value, full_value, order=mapping.name_order)
     )
+    name_result: _Name | None = None
+    if isinstance(name_outcome, str):
+        problems.append(FieldProblem("name", name_outcome, Severity.ERROR, name_column))
+    else:
+        name_result = name_outcome.value
+        for warning in name_outcome.warnings:
+            problems.append(FieldProblem("name", warning, Severity.WARNING, name_column))
+
+    father: WrittenName | None = None
+    if found_cells := cells.get(_FATHER):
+        column, value = found_cells[0]
+        father = _read(
+            problems,
+            _FATHER.value,
+            _parsed(lambda v: parse_written_name(v, what="father's name"), value),
+            None,
+            column,
+        )
     if name_result is not None and name_result[1] is not None:
         # A father's name written into the full name fills the field only when it is empty.
         father = father or name_result[1]
-    date_of_birth = checked.one(
-        IntakeField.DATE_OF_BIRTH,
-        lambda v: parse_date_of_birth(v, order=mapping.date_order, today=today),
-        PartialDate(),
-    )
-    sex: Sex = checked.one(
-        IntakeField.SEX, lambda v: parse_sex(v, extra=mapping.sex_words), Sex.UNKNOWN
-    )
-    relationship: Relationship | None = checked.one(
-        IntakeField.RELATIONSHIP,
-        lambda v: parse_relationship(v, extra=mapping.relationship_words),
-        None,
-    )
-    passport = checked.one(IntakeField.PASSPORT_NUMBER, parse_passport_number, None)
-    tazkira = checked.one(IntakeField.TAZKIRA_NUMBER, parse_tazkira_number, None)
+    date_of_birth = PartialDate()
+    if found_cells := cells.get(_BORN):
+        column, value = found_cells[0]
+        date_of_birth = _read(
+            problems,
+            _BORN.value,
+            _parsed(lambda v: parse_date_of_birth(v, order=mapping.date_order, today=today), value),
+            date_of_birth,
+            column,
+        )
+    sex = Sex.UNKNOWN
+    if found_cells := cells.get(_SEX):
+        column, value = found_cells[0]
+        read_sex = _remembered(plan.sexes, value, lambda: parse_sex(value, extra=mapping.sex_words))
+        sex = _read(problems, _SEX.value, read_sex, sex, column)
+    relationship: Relationship | None = None
+    if found_cells := cells.get(_RELATIONSHIP):
+        column, value = found_cells[0]
+        read_relationship = partial(parse_relationship, value, extra=mapping.relationship_words)
+        relationship = _read(
+            problems,
+            _RELATIONSHIP.value,
+            _remembered(plan.relationships, value, read_relationship)
+            if value.__class__ is str
+            else _outcome(read_relationship),
+            None,
+            column,
+        )
+    passport: str | None = None
+    if found_cells := cells.get(_PASSPORT):
+        column, value = found_cells[0]
+        passport = _read(
+            problems, _PASSPORT.value, _parsed(parse_passport_number, value), None, column
+        )
+    tazkira: str | None = None
+    if found_cells := cells.get(_TAZKIRA):
+        column, value = found_cells[0]
+        tazkira = _read(
+            problems, _TAZKIRA.value, _parsed(parse_tazkira_number, value), None, column
+        )
     nationalities: list[str] = []
-    for column, value in checked.cells(IntakeField.NATIONALITY):
+    for column, value in cells.get(_NATIONALITY, ()):
         no_codes: tuple[str, ...] = ()
-        codes = checked.read(
-            IntakeField.NATIONALITY, parse_nationalities, no_codes, column=column, value=value
+        codes = _read(
+            problems, _NATIONALITY.value, _parsed(parse_nationalities, value), no_codes, column
         )
         nationalities += [code for code in codes if code not in nationalities]
     phones: list[str] = []
-    for column, value in checked.cells(IntakeField.PHONE):
+    for column, value in cells.get(_PHONE, ()):
         no_numbers: tuple[str, ...] = ()
-        numbers = checked.read(
-            IntakeField.PHONE,
-            lambda v: parse_phones(
-                v, region=mapping.phone_region, fallback_regions=mapping.phone_fallback_regions
+        numbers = _read(
+            problems,
+            _PHONE.value,
+            _parsed(
+                lambda v: parse_phones(
+                    v, region=mapping.phone_region, fallback_regions=mapping.phone_fallback_regions
+                ),
+                value,
             ),
             no_numbers,
-            column=column,
-            value=value,
+            column,
         )
         phones += [number for number in numbers if number not in phones]
-    texts = {
-        target: _text(checked, target)
-        for target in (
-            IntakeField.HOUSEHOLD_REFERENCE,
-            IntakeField.PROGRAM_HINT,
-            IntakeField.SOURCE_ID,
-        )
-    }
-    notes = " | ".join(
-        clean_text(cell_text(value)) for _, value in checked.cells(IntakeField.NOTES)
-    )
-    unmapped = _unmapped(row, mapping, checked)
+    household_reference = _text(problems, cells, _HOUSEHOLD)
+    program_hint = _text(problems, cells, _PROGRAM)
+    source_id = _text(problems, cells, _SOURCE_ID)
+    notes = " | ".join(clean_text(cell_text(value)) for _, value in cells.get(_NOTES, ()))
+    unmapped = _unmapped(row, mapping, plan.mapped, problems)
     if row.cut_short:
-        checked.problems.append(
+        problems.append(
             FieldProblem(
                 "row", "the file ends inside this row: it may be cut short", Severity.WARNING
             )
         )
 
-    errors = any(problem.severity is Severity.ERROR for problem in checked.problems)
+    errors = any(problem.severity is Severity.ERROR for problem in problems)
     if errors or name_result is None:
-        return RejectedRow(provenance, _original(row), tuple(checked.problems))
+        return RejectedRow(provenance, _original(row), tuple(problems))
     return IntakeRecord(
         provenance=provenance,
         name=name_result[0],
@@ -185,34 +260,57 @@ def check_row(
         passport_number=passport,
         tazkira_number=tazkira,
         phones=tuple(phones),
-        household_reference=texts[IntakeField.HOUSEHOLD_REFERENCE],
+        household_reference=household_reference,
         relationship=relationship,
-        program_hint=texts[IntakeField.PROGRAM_HINT],
+        program_hint=program_hint,
         notes=notes or None,
-        source_id=texts[IntakeField.SOURCE_ID],
+        source_id=source_id,
         unmapped=unmapped,
-        warnings=tuple(checked.problems),
+        warnings=tuple(problems),
     )
+
+
+_GIVEN: Final = IntakeField.GIVEN_NAME
+_FAMILY: Final = IntakeField.FAMILY_NAME
+_FULL: Final = IntakeField.FULL_NAME
+_FATHER: Final = IntakeField.FATHER_NAME
+_BORN: Final = IntakeField.DATE_OF_BIRTH
+_SEX: Final = IntakeField.SEX
+_RELATIONSHIP: Final = IntakeField.RELATIONSHIP
+_PASSPORT: Final = IntakeField.PASSPORT_NUMBER
+_TAZKIRA: Final = IntakeField.TAZKIRA_NUMBER
+_NATIONALITY: Final = IntakeField.NATIONALITY
+_PHONE: Final = IntakeField.PHONE
+_HOUSEHOLD: Final = IntakeField.HOUSEHOLD_REFERENCE
+_PROGRAM: Final = IntakeField.PROGRAM_HINT
+_SOURCE_ID: Final = IntakeField.SOURCE_ID
+_NOTES: Final = IntakeField.NOTES
 
 
 def _is_empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _text(checked: _Row, target: IntakeField) -> str | None:
-    column, value = checked.cell(target)
-    if value is None:
+def _text(
+    problems: list[FieldProblem],
+    cells: dict[IntakeField, list[tuple[str, object]]],
+    target: IntakeField,
+) -> str | None:
+    found = cells.get(target)
+    if not found:
         return None
+    column, value = found[0]
     text = clean_text(cell_text(value))
     if len(text) > _MAX_TEXT:
-        checked.problems.append(
+        problems.append(
             FieldProblem(target.value, f"longer than {_MAX_TEXT} characters", column=column)
         )
     return text or None
 
 
-def _unmapped(row: SourceRow, mapping: ColumnMapping, checked: _Row) -> tuple[tuple[str, str], ...]:
-    mapped = {index for _, index, _ in mapping.plan}
+def _unmapped(
+    row: SourceRow, mapping: ColumnMapping, mapped: frozenset[int], problems: list[FieldProblem]
+) -> tuple[tuple[str, str], ...]:
     columns = mapping.header.columns
     kept: list[tuple[str, str]] = []
     beyond = 0
@@ -226,7 +324,7 @@ def _unmapped(row: SourceRow, mapping: ColumnMapping, checked: _Row) -> tuple[tu
             beyond += 1
             kept.append((Column(index, "").label, text))
     if beyond:
-        checked.problems.append(
+        problems.append(
             FieldProblem("row", "values beyond the last column of the header", Severity.WARNING)
         )
     return tuple(kept)
