@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hmac
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from refuge.domain import DecryptionFailed, InvalidInput
-from refuge.protect import BlindIndex, DataKey
+from refuge.protect import BlindIndex, DataKey, KeyedDigest
 
 CONTEXT = "person.given:7d0f3c1e-2b8a-4c6e-9f10-5a4b3c2d1e0f"
 KEY = DataKey(bytes(range(32)))
@@ -166,3 +168,12 @@ def test_a_phone_number_not_in_e164_form_is_refused_without_repeating_it(written
         INDEX.phone(written)
     if written:
         assert written not in str(refused.value)
+
+
+@given(st.binary(max_size=200), st.lists(st.binary(max_size=300), min_size=1, max_size=3))
+def test_keyed_digests_are_hmac_sha256_whatever_the_key_and_message(
+    key: bytes, messages: list[bytes]
+) -> None:
+    digests = KeyedDigest(key)
+    for message in messages:  # the key's states are copied, never used up
+        assert digests.hex(message) == hmac.digest(key, message, "sha256").hex()

@@ -19,7 +19,7 @@ from refuge.intake.imports import (
     show_quarantined,
     shred_imported_file,
 )
-from refuge.intake.keys import Change, RecordKey, RecordKeys
+from refuge.intake.keys import Change, RecordKey, RecordKeys, json_text
 from refuge.intake.lookup import (
     HouseholdRecords,
     LookupUnitOfWork,
@@ -154,6 +154,7 @@ __all__ = [
     "e164_of",
     "find_profile",
     "import_list",
+    "json_text",
     "inspect_list",
     "list_quarantine",
     "load_profile",

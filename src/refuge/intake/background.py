@@ -16,7 +16,7 @@ import multiprocessing
 import pickle
 from collections.abc import Callable, Generator
 from multiprocessing.connection import Connection
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 from refuge.domain.dates import PartialDate
 from refuge.domain.errors import RefugeError
@@ -30,7 +30,6 @@ __all__ = ["RECORD_FIELDS", "pack_result", "read_in_background", "unpack_result"
 
 Result = IntakeRecord | RejectedRow
 Packed = tuple[Any, ...]
-T = TypeVar("T")
 
 CHUNK: Final = 500
 # The fields pack_result carries, in order; a test holds this to IntakeRecord's own fields.
@@ -94,16 +93,41 @@ def pack_result(result: Result) -> Packed:
     )
 
 
-def _restore(cls: type[T], names: tuple[str, ...], values: tuple[Any, ...]) -> T:
-    # The values were checked where they were made; __post_init__ would only check them again.
-    made = object.__new__(cls)
-    for name, value in zip(names, values, strict=True):
-        object.__setattr__(made, name, value)
+# The values were checked where they were made; __post_init__ would only check them again. Set
+# through the slots' own descriptors, one by one: a loop over the names costs twice as much.
+_GIVEN, _FAMILY, _SCRIPT_OF, _GIVEN_LATIN, _FAMILY_LATIN = (
+    PersonName.__dict__[name]
+    for name in ("given", "family", "script", "given_romanised", "family_romanised")
+)
+_YEAR, _MONTH, _DAY = (PartialDate.__dict__[name] for name in ("year", "month", "day"))
+_DATES: dict[tuple[int | None, int | None, int | None], PartialDate] = {}
+
+
+def _person_name(
+    given: str, family: str, script: str, given_latin: str, family_latin: str
+) -> PersonName:
+    made = object.__new__(PersonName)
+    _GIVEN.__set__(made, given)
+    _FAMILY.__set__(made, family)
+    _SCRIPT_OF.__set__(made, _SCRIPT[script])
+    _GIVEN_LATIN.__set__(made, given_latin)
+    _FAMILY_LATIN.__set__(made, family_latin)
     return made
 
 
-_NAME_FIELDS: Final = ("given", "family", "script", "given_romanised", "family_romanised")
-_DATE_FIELDS: Final = ("year", "month", "day")
+def _date(born: tuple[int | None, int | None, int | None]) -> PartialDate:
+    """The partial date, one object for each date (a list holds a few thousand)."""
+    found = _DATES.get(born)
+    if found is None:
+        found = object.__new__(PartialDate)
+        year, month, day = born
+        _YEAR.__set__(found, year)
+        _MONTH.__set__(found, month)
+        _DAY.__set__(found, day)
+        if len(_DATES) >= 100_000:
+            _DATES.clear()
+        _DATES[born] = found
+    return found
 
 
 def _unpack_problems(packed: tuple[Packed, ...]) -> tuple[FieldProblem, ...]:
@@ -138,16 +162,11 @@ def unpack_result(packed: Packed) -> Result:
         unmapped,
         warnings,
     ) = packed
-    given, family, script, given_romanised, family_romanised = name
     return IntakeRecord(
         provenance=provenance,
-        name=_restore(
-            PersonName,
-            _NAME_FIELDS,
-            (given, family, _SCRIPT[script], given_romanised, family_romanised),
-        ),
+        name=_person_name(*name),
         father_name=WrittenName(*father) if father is not None else None,
-        date_of_birth=_restore(PartialDate, _DATE_FIELDS, born),
+        date_of_birth=_date(born),
         sex=_SEX[sex],
         nationalities=nationalities,
         passport_number=passport,

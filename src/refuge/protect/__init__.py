@@ -10,7 +10,7 @@ from refuge.protect.audit import (
     Detail,
 )
 from refuge.protect.backup import BackupHeader, BackupManifest, open_backup, seal_backup
-from refuge.protect.fields import BlindIndex, DataKey
+from refuge.protect.fields import BlindIndex, DataKey, KeyedDigest
 from refuge.protect.keys import KeyEncryptionKey, create_key_file, load_key_file
 from refuge.protect.purge import destroy_file
 from refuge.protect.shreds import ShredEntry, ShredList, shred_list_path
@@ -27,6 +27,7 @@ __all__ = [
     "DataKey",
     "Detail",
     "KeyEncryptionKey",
+    "KeyedDigest",
     "ShredEntry",
     "ShredList",
     "create_key_file",

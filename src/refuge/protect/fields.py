@@ -7,7 +7,7 @@ GCM associated data, so a ciphertext copied into another row or field does not d
 
 from __future__ import annotations
 
-import hmac
+import hashlib
 import os
 import re
 import unicodedata
@@ -18,8 +18,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from refuge.domain import DecryptionFailed, InvalidInput
 from refuge.domain import e164 as check_e164
 
-__all__ = ["BlindIndex", "DataKey"]
+__all__ = ["BlindIndex", "DataKey", "KeyedDigest"]
 
+_BLOCK = 64  # SHA-256's block size: HMAC's key length
 _VERSION = b"\x01"
 _NONCE = 12
 _TAG = 16
@@ -57,16 +58,37 @@ class DataKey:
             raise DecryptionFailed(f"{_place(context)}: ciphertext altered or misplaced") from exc
 
 
+class KeyedDigest:
+    """HMAC-SHA256 under one key, in hex: the digests of `hmac.digest(key, message, "sha256")`,
+    twice as quick for the short messages of a record. OpenSSL 3 sets a one-shot HMAC up anew
+    for every message; here the key's inner and outer SHA-256 states are made once and copied."""
+
+    __slots__ = ("_inner", "_outer")
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) > _BLOCK:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(_BLOCK, b"\x00")
+        self._inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in key))
+        self._outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in key))
+
+    def hex(self, message: bytes) -> str:
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
+
+
 class BlindIndex:
     """Keyed digests of normalised identifiers. Equal inputs give equal digests; without the key
     the digests cannot be tested against guesses (a phone number space is small enough to try)."""
 
     def __init__(self, key: bytes) -> None:
-        self._key = key
+        self._digests = KeyedDigest(key)
 
     def _digest(self, kind: str, value: str) -> str:
-        # One-shot HMAC: the same digest as hmac.new(...).hexdigest(), computed in C.
-        return hmac.digest(self._key, f"{kind}\x00{value}".encode(), "sha256").hex()
+        return self._digests.hex(f"{kind}\x00{value}".encode())
 
     def document(self, number: str) -> str:
         """Document numbers compare without spaces, dashes or case, and whatever script their

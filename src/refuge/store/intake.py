@@ -19,10 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import itertools
 import json
-import operator
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from psycopg import sql
@@ -31,6 +31,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     UniqueConstraint,
@@ -72,6 +73,7 @@ from refuge.intake import (
     Severity,
     SourceRecord,
     WrittenName,
+    json_text,
     mapping_from_data,
 )
 from refuge.protect import DataKey
@@ -221,21 +223,26 @@ class SqlIntakeRepository:
         first = rows[0]
         plan: list[tuple[bool, Any, Any]] = []  # (shared by every row, its bound value, processor)
         for name in columns:
-            processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            column_type = table.c[name].type
+            # sqlite3 binds bytes as a BLOB as it is; the processor would wrap each in a view.
+            binary = isinstance(column_type, LargeBinary)
+            processor = (
+                None if binary else column_type.dialect_impl(dialect).bind_processor(dialect)
+            )
             value = first[name]
             if all(row[name] is value for row in rows):
                 plan.append((True, processor(value) if processor else value, None))
             else:
                 plan.append((False, None, processor))
-        values = operator.itemgetter(*columns)  # a row's values in the statement's order
-        parameters = [
-            tuple(
-                bound if shared else processor(value) if processor else value
-                for (shared, bound, processor), value in zip(plan, values(row), strict=True)
-            )
-            for row in rows
-        ]
-        connection.exec_driver_sql(compiled.string, parameters)
+        # Column by column (each processor mapped over its column), then zipped into rows.
+        bound: list[Iterable[Any]] = []
+        for name, (shared, value, processor) in zip(columns, plan, strict=True):
+            if shared:
+                bound.append(itertools.repeat(value, len(rows)))
+            else:
+                column = [row[name] for row in rows]
+                bound.append(list(map(processor, column)) if processor else column)
+        connection.exec_driver_sql(compiled.string, list(zip(*bound, strict=True)))
 
     def _copy(self, table: str, rows: list[dict[str, Any]]) -> None:
         """PostgreSQL: COPY the rows in, in this transaction; several times quicker than an
@@ -528,7 +535,7 @@ class SqlIntakeRepository:
         for write in writes:
             key = DataKey.generate()
             rejected = write.rejected
-            values = json.dumps([list(pair) for pair in rejected.values], ensure_ascii=False)
+            values = json_text([list(pair) for pair in rejected.values])
             rows.append(
                 {
                     "id": write.id,
@@ -750,7 +757,7 @@ def _quarantine_context(entry_id: uuid.UUID, what: str) -> str:
 def _sealed_fields(record: IntakeRecord) -> str:
     name = record.name
     father = record.father_name
-    return json.dumps(
+    return json_text(
         {
             "given": name.given,
             "family": name.family,
@@ -766,8 +773,7 @@ def _sealed_fields(record: IntakeRecord) -> str:
             "notes": record.notes,
             "source_id": record.source_id,
             "unmapped": [list(pair) for pair in record.unmapped],
-        },
-        ensure_ascii=False,
+        }
     )
 
 
