@@ -21,6 +21,7 @@ from typing import Any, Final
 from refuge.domain.dates import PartialDate
 from refuge.domain.errors import RefugeError
 from refuge.domain.people import PersonName, Relationship, Script, Sex
+from refuge.intake.keys import RecordKey
 from refuge.intake.names import WrittenName
 from refuge.intake.profiles import ColumnMapping
 from refuge.intake.records import FieldProblem, IntakeRecord, Provenance, RejectedRow, Severity
@@ -187,8 +188,9 @@ def read_in_background(
     report: IntakeReport,
     mappings: dict[str | None, ColumnMapping],
     on_progress: Callable[[Any], None] | None,
-) -> Generator[Result, None, None]:
-    """The results of `start(on_progress)` (an IntakeRun) iterated in a forked child.
+) -> Generator[tuple[Result, RecordKey | None], None, None]:
+    """The results of `start(on_progress)` (an IntakeRun) iterated in a forked child, each with
+    its re-import key (IntakeRun.keyed).
 
     `report` and `mappings` are the parent's: they fill in as the child's do; `on_progress`
     is called in the parent with the child's progress."""
@@ -206,8 +208,8 @@ def read_in_background(
                     f"file {report.file}: the process reading it stopped (exit {child.exitcode})"
                 ) from None
             if data[:1] == _ROWS:
-                for packed in marshal.loads(data[1:]):  # noqa: S302 - from our own child
-                    yield unpack_result(packed)
+                for packed, key in marshal.loads(data[1:]):  # noqa: S302 - from our own child
+                    yield unpack_result(packed), RecordKey(*key) if key is not None else None
                 continue
             kind, value = pickle.loads(data[1:])  # noqa: S301 - from our own forked child
             if kind == "progress":
@@ -257,8 +259,9 @@ def _produce(
                 note("progress", step)
             progress.clear()
 
-        for result in run:
-            chunk.append(pack_result(result))
+        for result, key in run.keyed():
+            packed_key = (key.identity, key.content, key.basis) if key is not None else None
+            chunk.append((pack_result(result), packed_key))
             if len(chunk) >= CHUNK:
                 flush()
         flush()

@@ -21,7 +21,7 @@ from typing import Final
 
 from refuge.domain.errors import Conflict, InvalidInput
 from refuge.intake.fields import IntakeField
-from refuge.intake.keys import RecordKeys
+from refuge.intake.keys import RecordKey, RecordKeys
 from refuge.intake.mappings import corrected_row, mapping_to_data
 from refuge.intake.ports import (
     ImportedFile,
@@ -151,6 +151,7 @@ def import_list(
             on_progress=on_progress,
             today=today,
             background=background,
+            keys=uow.intake.record_keys,
         )
         earlier = uow.intake.find_file(organisation, run.report.content_hash)
         if earlier is not None:
@@ -166,11 +167,11 @@ def import_list(
         )
         uow.intake.add_file(file)
         storing = _Storing(uow, file, run.mappings, today)
-        accepted: list[IntakeRecord] = []
+        accepted: list[tuple[IntakeRecord, RecordKey | None]] = []
         rejected: list[RejectedRow] = []
-        for result in run:
+        for result, key in run.keyed():
             if isinstance(result, IntakeRecord):
-                accepted.append(result)
+                accepted.append((result, key))
             else:
                 rejected.append(result)
             if len(accepted) + len(rejected) >= batch:
@@ -246,7 +247,13 @@ class _Storing:
         self._repeats[identity] = occurrence
         return hashlib.sha256(f"{identity}:{occurrence}".encode()).hexdigest()
 
-    def store(self, accepted: list[IntakeRecord], rejected: list[RejectedRow]) -> None:
+    def store(
+        self,
+        accepted: list[tuple[IntakeRecord, RecordKey | None]],
+        rejected: list[RejectedRow],
+    ) -> None:
+        """Store a batch: accepted records with their re-import keys when the reader worked them
+        out (else they are worked out here), rejected rows quarantined."""
         repo = self.uow.intake
         outcome = self.outcome
         quarantine: list[QuarantineWrite] = []
@@ -263,14 +270,14 @@ class _Storing:
             repo.add_quarantined(self.file, quarantine)
             outcome.quarantined += len(quarantine)
             outcome.reapplied += len(reapplied)
-        writes = [(record, Origin.LIST) for record in accepted] + [
-            (record, Origin.CORRECTION) for record in reapplied
+        writes = [(record, key, Origin.LIST) for record, key in accepted] + [
+            (record, None, Origin.CORRECTION) for record in reapplied
         ]
         if not writes:
             return
         keyed = []
-        for record, origin in writes:
-            key = self.keys.key(record)
+        for record, given, origin in writes:
+            key = given or self.keys.key(record)
             keyed.append(
                 RecordWrite(uuid.uuid4(), self._identity(key.identity), key, record, origin)
             )

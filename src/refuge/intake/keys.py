@@ -142,11 +142,14 @@ class RecordKeys:
         return self._digests.hex(kind + b"\x00" + material)
 
     def key(self, record: IntakeRecord) -> RecordKey:
-        basis, identity = identity_material(record)
+        return self.key_of(identity_values(record), content_values(record))
+
+    def key_of(self, identity: tuple[str, ...], content: tuple[object, ...]) -> RecordKey:
+        """The key of the record whose `identity_values` and `content_values` these are."""
         return RecordKey(
-            self._digest(b"identity", identity),
-            self._digest(b"content", content_material(record)),
-            basis,
+            self._digest(b"identity", json_text(identity).encode()),
+            self._digest(b"content", json_text(content).encode()),
+            identity[1],
         )
 
     def change(self, record: IntakeRecord, known: Mapping[str, str]) -> Change:

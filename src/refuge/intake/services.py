@@ -17,7 +17,7 @@ from typing import Final
 from refuge.domain.errors import InvalidInput
 from refuge.intake.background import read_in_background
 from refuge.intake.fields import NAME_FIELDS, IntakeField
-from refuge.intake.keys import content_values, identity_values
+from refuge.intake.keys import RecordKey, RecordKeys, content_values, identity_values
 from refuge.intake.profiles import (
     DEFAULT_MIN_CONFIDENCE,
     SHARED,
@@ -53,11 +53,14 @@ class Progress:
 Result = IntakeRecord | RejectedRow
 
 
+Keyed = tuple[Result, RecordKey | None]
+
+
 class IntakeRun(Iterator[Result]):
     """The results of reading one list, produced as they are iterated. `report` fills in as they
     are; it is complete (`report.finished`) once the iteration ends."""
 
-    def __init__(self, results: Generator[Result, None, None], report: IntakeReport) -> None:
+    def __init__(self, results: Generator[Keyed, None, None], report: IntakeReport) -> None:
         self.report = report
         # The mapping each sheet was read with (None: a CSV's only table), as sheets are reached:
         # what a correction of a rejected row is checked against later.
@@ -68,7 +71,12 @@ class IntakeRun(Iterator[Result]):
         return self
 
     def __next__(self) -> Result:
-        return next(self._results)
+        return next(self._results)[0]
+
+    def keyed(self) -> Iterator[Keyed]:
+        """Each result with its re-import key: the key of an accepted record when read_list was
+        given `keys`, else None. The same iteration as the run's own."""
+        return self._results
 
     def close(self) -> None:
         """Stop reading (and a background reader with it) before the end of the list."""
@@ -96,6 +104,7 @@ def read_list(
     max_listed: int = DEFAULT_MAX_LISTED,
     today: dt.date | None = None,
     background: bool = False,
+    keys: RecordKeys | None = None,
 ) -> IntakeRun:
     """Read the list at `path` for `organisation`, one result per non-blank row.
 
@@ -108,7 +117,8 @@ def read_list(
     The file is checked against `limits` and hashed before this returns; rows are read as the
     run is iterated. With `background`, they are read in a forked process of their own while
     the caller works on the ones before them (see refuge.intake.background): the same results,
-    report and progress, using a second core.
+    report and progress, using a second core. With `keys`, each accepted record's re-import key
+    is worked out as it is read (in that process, when there is one): see IntakeRun.keyed.
     """
     if profile is not None and profile.organisation not in (organisation, SHARED):
         raise InvalidInput(
@@ -124,7 +134,7 @@ def read_list(
     report = IntakeReport(path.name, reader.content_hash, organisation, max_listed)
     mappings: dict[str | None, ColumnMapping] = {}
 
-    def results() -> Generator[Result, None, None]:
+    def results() -> Generator[Keyed, None, None]:
         mapping: ColumnMapping | None = None
         header: Header | None = None
         seen = _Seen()
@@ -141,11 +151,17 @@ def read_list(
             if mapping is None:
                 report.skipped_rows += 1
                 continue
-            result = seen.check(check_row(row, mapping, organisation, today=today), report)
+            result = check_row(row, mapping, organisation, today=today)
+            key: RecordKey | None = None
+            if isinstance(result, IntakeRecord):
+                identity, content = identity_values(result), content_values(result)
+                result = seen.check(result, identity, content, report)
+                if keys is not None:
+                    key = keys.key_of(identity, content)
             report.add(result)
             if on_progress is not None and report.read % _PROGRESS_EVERY == 0:
                 on_progress(Progress(report.read, reader.fraction))
-            yield result
+            yield result, key
         if report.read == 0 and any(s.skipped for s in report.sheets):
             raise InvalidInput(f"file {path.name}: no sheet has a column that maps to a name")
         report.finished = True
@@ -166,6 +182,7 @@ def read_list(
                 min_confidence=min_confidence,
                 max_listed=max_listed,
                 today=today,
+                keys=keys,
             )
 
         run = IntakeRun(read_in_background(start, report, mappings, on_progress), report)
@@ -238,17 +255,22 @@ class _Seen:
         self._first: dict[int, int] = {}
         self._sheets: list[str | None] = []
 
-    def check(self, result: Result, report: IntakeReport) -> Result:
-        if not isinstance(result, IntakeRecord):
-            return result
+    def check(
+        self,
+        result: IntakeRecord,
+        identity_key: tuple[str, ...],
+        content_key: tuple[object, ...],
+        report: IntakeReport,
+    ) -> IntakeRecord:
+        """`result`, a warning added when it repeats an earlier row; `identity_key` and
+        `content_key` are its identity_values and content_values."""
         provenance = result.provenance
         if provenance.sheet not in self._sheets:
             self._sheets.append(provenance.sheet)
         sheet_index = self._sheets.index(provenance.sheet)
-        identity_key = identity_values(result)
         basis = identity_key[1]
         identity = hash(identity_key)
-        content = hash(content_values(result)) & 0xFFFFFFFF
+        content = hash(content_key) & 0xFFFFFFFF
         packed = content << 48 | sheet_index << 32 | provenance.row
         earlier = self._first.setdefault(identity, packed)
         if earlier == packed:
