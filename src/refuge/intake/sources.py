@@ -469,7 +469,8 @@ def _numbered_csv(
         number += 1
         if number > limits.max_rows:
             raise _too_many_rows(path, None, limits)
-        if any(_SURROGATE.search(value) for value in values):
+        joined = "".join(values)
+        if not joined.isascii() and _SURROGATE.search(joined):
             raise _undecodable(path, encoding, number)
         if len(values) > limits.max_columns:
             raise InvalidInput(
@@ -514,7 +515,7 @@ def _numbered_xlsx(
                 f"file {path.name}, sheet {sheet}, row {number}: {len(values)} columns is over "
                 f"the limit of {limits.max_columns}"
             )
-        yield number, tuple(_cell(value) for value in values)
+        yield number, tuple(map(_cell, values))
 
 
 def _cell(value: object) -> Cell:

@@ -4,19 +4,18 @@ problem recorded against its field, and the row accepted or rejected as a whole.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import partial
-from typing import Final, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar
 
 from refuge.domain.dates import PartialDate
 from refuge.domain.errors import InvalidInput
 from refuge.domain.people import PersonName, Relationship, Sex
 from refuge.intake.categories import parse_relationship, parse_sex
 from refuge.intake.countries import parse_nationalities
-from refuge.intake.dates import parse_date_of_birth
+from refuge.intake.dates import DateOrder, parse_date_of_birth
 from refuge.intake.documents import parse_passport_number, parse_tazkira_number
 from refuge.intake.fields import IntakeField
-from refuge.intake.names import WrittenName, parse_name, parse_written_name
+from refuge.intake.names import NameOrder, WrittenName, parse_name, parse_written_name
 from refuge.intake.normalised import Normalised, clean_text
 from refuge.intake.phones import parse_phones
 from refuge.intake.profiles import ColumnMapping
@@ -39,11 +38,12 @@ _MAX_TEXT = 2000
 
 class _Plan:
     """What check_row needs of a mapping, worked out once per sheet: each field's columns, in
-    the mapping's order, the mapped column indices, and the sexes and relationships already
-    read (a list repeats a handful of each down its column; the parsers are pure functions of
-    the cell and the mapping)."""
+    the mapping's order, the mapped column indices, and the fathers' names, sexes,
+    relationships and nationalities already read (a list repeats a few thousand of the first
+    and a handful of the others down their columns; the parsers are pure functions of the cell
+    and the mapping)."""
 
-    __slots__ = ("columns", "mapped", "relationships", "sexes")
+    __slots__ = ("columns", "fathers", "mapped", "nationalities", "relationships", "sexes")
 
     def __init__(self, mapping: ColumnMapping) -> None:
         columns: dict[IntakeField, list[tuple[int, str]]] = {}
@@ -51,8 +51,10 @@ class _Plan:
             columns.setdefault(target, []).append((index, label))
         self.columns = {target: tuple(found) for target, found in columns.items()}
         self.mapped = frozenset(index for _, index, _ in mapping.plan)
-        self.sexes: dict[object, Normalised[Sex] | str] = {}
-        self.relationships: dict[object, Normalised[Relationship | None] | str] = {}
+        self.fathers: dict[object, Normalised[Any] | str] = {}
+        self.sexes: dict[object, Normalised[Any] | str] = {}
+        self.relationships: dict[object, Normalised[Any] | str] = {}
+        self.nationalities: dict[object, Normalised[Any] | str] = {}
 
 
 _Name = tuple[PersonName, WrittenName | None]
@@ -72,24 +74,54 @@ def _plan(mapping: ColumnMapping) -> _Plan:
 
 
 def _remembered(
-    memory: dict[K, Normalised[T] | str], key: K, parse: Callable[[], Normalised[T]]
+    memory: dict[object, Normalised[Any] | str],
+    value: object,
+    parse: Callable[..., Normalised[T]],
+    *options: object,
 ) -> Normalised[T] | str:
-    """parse() as read before for `key` (text only: 1, 1.0 and True are equal keys but not the
-    same cell): its result, or the message of the InvalidInput it raised."""
-    found = memory.get(key)
+    """parse(value, *options) as read before for the same text (only text: 1, 1.0 and True are
+    equal keys but not the same cell): its result, or the message of the InvalidInput it
+    raised. `options` are the mapping's, the same for every row of the sheet."""
+    if value.__class__ is not str:
+        return _outcome(parse, value, *options)
+    found = memory.get(value)
     if found is None:
-        found = _outcome(parse)
+        found = _outcome(parse, value, *options)
         if len(memory) >= _REMEMBERED:
             memory.clear()
-        memory[key] = found
+        memory[value] = found
     return found
 
 
-def _outcome(parse: Callable[[], Normalised[T]]) -> Normalised[T] | str:
+def _outcome(parse: Callable[..., Normalised[T]], *arguments: object) -> Normalised[T] | str:
     try:
-        return parse()
+        return parse(*arguments)
     except InvalidInput as exc:
         return exc.message
+
+
+def _name(given: object, family: object, full: object, order: NameOrder) -> Normalised[_Name]:
+    return parse_name(given, family, full, order=order)
+
+
+def _father(value: object) -> Normalised[WrittenName | None]:
+    return parse_written_name(value, what="father's name")
+
+
+def _born(value: object, order: DateOrder | None, today: dt.date | None) -> Normalised[PartialDate]:
+    return parse_date_of_birth(value, order=order, today=today)
+
+
+def _sex(value: object, words: Mapping[str, str]) -> Normalised[Sex]:
+    return parse_sex(value, extra=words)
+
+
+def _relationship(value: object, words: Mapping[str, str]) -> Normalised[Relationship | None]:
+    return parse_relationship(value, extra=words)
+
+
+def _phones(value: object, region: str, fallback: tuple[str, ...]) -> Normalised[tuple[str, ...]]:
+    return parse_phones(value, region=region, fallback_regions=fallback)
 
 
 def _read(
@@ -105,13 +137,6 @@ def _read(
     for warning in result.warnings:
         problems.append(FieldProblem(name, warning, Severity.WARNING, column))
     return result.value
-
-
-def _parsed(parse: Callable[[object], Normalised[T]], value: object) -> Normalised[T] | str:
-    try:
-        return parse(value)
-    except InvalidInput as exc:
-        return exc.message
 
 
 def check_row(
@@ -148,9 +173,7 @@ def check_row(
     family_value = family[0][1] if family else None
     full_value = full[0][1] if full else None
 
-    name_outcome = _outcome(
-        partial(parse_name, given_value, family_value, full_value, order=mapping.name_order)
-    )
+    name_outcome = _outcome(_name, given_value, family_value, full_value, mapping.name_order)
     name_result: _Name | None = None
     if isinstance(name_outcome, str):
         problems.append(FieldProblem("name", name_outcome, Severity.ERROR, name_column))
@@ -163,11 +186,7 @@ def check_row(
     if found_cells := cells.get(_FATHER):
         column, value = found_cells[0]
         father = _read(
-            problems,
-            _FATHER.value,
-            _parsed(lambda v: parse_written_name(v, what="father's name"), value),
-            None,
-            column,
+            problems, _FATHER_NAME, _remembered(plan.fathers, value, _father), None, column
         )
     if name_result is not None and name_result[1] is not None:
         # A father's name written into the full name fills the field only when it is empty.
@@ -177,26 +196,28 @@ def check_row(
         column, value = found_cells[0]
         date_of_birth = _read(
             problems,
-            _BORN.value,
-            _parsed(lambda v: parse_date_of_birth(v, order=mapping.date_order, today=today), value),
+            _BORN_NAME,
+            _outcome(_born, value, mapping.date_order, today),
             date_of_birth,
             column,
         )
     sex = Sex.UNKNOWN
     if found_cells := cells.get(_SEX):
         column, value = found_cells[0]
-        read_sex = _remembered(plan.sexes, value, lambda: parse_sex(value, extra=mapping.sex_words))
-        sex = _read(problems, _SEX.value, read_sex, sex, column)
+        sex = _read(
+            problems,
+            _SEX_NAME,
+            _remembered(plan.sexes, value, _sex, mapping.sex_words),
+            sex,
+            column,
+        )
     relationship: Relationship | None = None
     if found_cells := cells.get(_RELATIONSHIP):
         column, value = found_cells[0]
-        read_relationship = partial(parse_relationship, value, extra=mapping.relationship_words)
         relationship = _read(
             problems,
-            _RELATIONSHIP.value,
-            _remembered(plan.relationships, value, read_relationship)
-            if value.__class__ is str
-            else _outcome(read_relationship),
+            _RELATIONSHIP_NAME,
+            _remembered(plan.relationships, value, _relationship, mapping.relationship_words),
             None,
             column,
         )
@@ -204,19 +225,23 @@ def check_row(
     if found_cells := cells.get(_PASSPORT):
         column, value = found_cells[0]
         passport = _read(
-            problems, _PASSPORT.value, _parsed(parse_passport_number, value), None, column
+            problems, _PASSPORT_NAME, _outcome(parse_passport_number, value), None, column
         )
     tazkira: str | None = None
     if found_cells := cells.get(_TAZKIRA):
         column, value = found_cells[0]
         tazkira = _read(
-            problems, _TAZKIRA.value, _parsed(parse_tazkira_number, value), None, column
+            problems, _TAZKIRA_NAME, _outcome(parse_tazkira_number, value), None, column
         )
     nationalities: list[str] = []
     for column, value in cells.get(_NATIONALITY, ()):
         no_codes: tuple[str, ...] = ()
         codes = _read(
-            problems, _NATIONALITY.value, _parsed(parse_nationalities, value), no_codes, column
+            problems,
+            _NATIONALITY_NAME,
+            _remembered(plan.nationalities, value, parse_nationalities),
+            no_codes,
+            column,
         )
         nationalities += [code for code in codes if code not in nationalities]
     phones: list[str] = []
@@ -224,13 +249,8 @@ def check_row(
         no_numbers: tuple[str, ...] = ()
         numbers = _read(
             problems,
-            _PHONE.value,
-            _parsed(
-                lambda v: parse_phones(
-                    v, region=mapping.phone_region, fallback_regions=mapping.phone_fallback_regions
-                ),
-                value,
-            ),
+            _PHONE_NAME,
+            _outcome(_phones, value, mapping.phone_region, mapping.phone_fallback_regions),
             no_numbers,
             column,
         )
@@ -285,6 +305,14 @@ _HOUSEHOLD: Final = IntakeField.HOUSEHOLD_REFERENCE
 _PROGRAM: Final = IntakeField.PROGRAM_HINT
 _SOURCE_ID: Final = IntakeField.SOURCE_ID
 _NOTES: Final = IntakeField.NOTES
+_FATHER_NAME: Final = _FATHER.value
+_BORN_NAME: Final = _BORN.value
+_SEX_NAME: Final = _SEX.value
+_RELATIONSHIP_NAME: Final = _RELATIONSHIP.value
+_PASSPORT_NAME: Final = _PASSPORT.value
+_TAZKIRA_NAME: Final = _TAZKIRA.value
+_NATIONALITY_NAME: Final = _NATIONALITY.value
+_PHONE_NAME: Final = _PHONE.value
 
 
 def _is_empty(value: object) -> bool:
