@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Final
+from typing import IO, Final, cast
 
 import charset_normalizer
 from openpyxl.utils import get_column_letter
@@ -360,17 +360,12 @@ _UNREADABLE: Final = (
 
 def _guarded(rows: Iterable[tuple[object, ...]], path: Path) -> Iterator[tuple[object, ...]]:
     """The spreadsheet library's rows, its errors on a damaged sheet translated (and only its:
-    errors of our own code further down the pipeline are not mistaken for a damaged file).
-
-    Its warnings are silenced: they quote cell values ("serial value … is outside the limits for
-    dates"), which are personal data, and would reach stderr and the logs.
-    """
+    errors of our own code further down the pipeline are not mistaken for a damaged file). Its
+    warnings, which quote cell values, SheetRows silences."""
     iterator = iter(rows)
     while True:
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                values = next(iterator)
+            values = next(iterator)
         except StopIteration:
             return
         except _UNREADABLE as exc:
@@ -515,7 +510,15 @@ def _numbered_xlsx(
                 f"file {path.name}, sheet {sheet}, row {number}: {len(values)} columns is over "
                 f"the limit of {limits.max_columns}"
             )
-        yield number, tuple(map(_cell, values))
+        if _CELL_TYPES.issuperset(map(type, values)):  # as every value openpyxl makes is
+            yield number, cast(tuple[Cell, ...], tuple(values))
+        else:
+            yield number, tuple(map(_cell, values))
+
+
+_CELL_TYPES: Final = frozenset(
+    {str, int, float, bool, dt.datetime, dt.date, dt.time, dt.timedelta, type(None)}
+)
 
 
 def _cell(value: object) -> Cell:

@@ -22,8 +22,10 @@ took to read one); `declared_rows` reads the size a sheet declares, for progress
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
+import warnings
 import xml.etree.ElementTree as ElementTree
 import zipfile
 import zlib
@@ -164,10 +166,16 @@ class SheetRows(Iterator[tuple[object, ...]]):
             # Some construct, value or damage the quick reading leaves to openpyxl: it reads the
             # sheet again and goes on from the first row not given yet (or raises its error).
             pass
-        rows = self.worksheet.iter_rows(max_row=self.max_row, values_only=True)
-        for _ in range(given):
-            next(rows)
-        yield from rows
+        rows: Iterator[Any] = self.worksheet.iter_rows(max_row=self.max_row, values_only=True)
+        while True:
+            with _quiet():
+                theirs = next(rows, None)
+            if theirs is None:
+                return
+            if given:
+                given -= 1
+            else:
+                yield theirs
 
     def _quick(self) -> Generator[tuple[object, ...], None, None]:
         worksheet = self.worksheet
@@ -176,8 +184,9 @@ class SheetRows(Iterator[tuple[object, ...]]):
         with worksheet._get_source() as source:
             chunks = _Checked(source)
             head, root, rest = _head(chunks)
-            for _ in _parser(worksheet, head + b"</sheetData></worksheet>").parse():
-                raise _Resume  # (parsed for what openpyxl raises on the elements above the rows)
+            with _quiet():
+                for _ in _parser(worksheet, head + b"</sheetData></worksheet>").parse():
+                    raise _Resume  # (parsed for what openpyxl raises on the elements above)
             counter = 1
             index = 1
             max_row = self.max_row
@@ -193,11 +202,22 @@ class SheetRows(Iterator[tuple[object, ...]]):
             else:
                 if _ANY_ROW.search(chunks.rest):  # rows after the sheet data: openpyxl's to give
                     raise _Resume
-                for _ in _parser(worksheet, root + chunks.rest).parse():
-                    raise _Resume
+                with _quiet():
+                    for _ in _parser(worksheet, root + chunks.rest).parse():
+                        raise _Resume
             if max_row < index:
                 for _ in range(counter, max_row + 1):
                     yield ()
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """openpyxl's warnings silenced: they quote cell values ("serial value … is outside the
+    limits for dates"), which are personal data, and would reach stderr and the logs. Only
+    around openpyxl's own calls: the quick reading warns of nothing."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 class _Checked:
@@ -395,7 +415,8 @@ class _Values:
         """The row in `document` (the worksheet start tag and one row element) read by
         openpyxl's own parse_row and laid out as _get_row lays it out."""
         element = fromstring(document + b"</worksheet>")[0]
-        number, cells = self.parser.parse_row(element)
+        with _quiet():
+            number, cells = self.parser.parse_row(element)
         if not cells:
             return number, ()
         width = cells[-1]["column"]
