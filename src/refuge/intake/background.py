@@ -132,10 +132,24 @@ def _date(born: tuple[int | None, int | None, int | None]) -> PartialDate:
 
 
 def _unpack_problems(packed: tuple[Packed, ...]) -> tuple[FieldProblem, ...]:
-    return tuple(
-        FieldProblem(field, problem, _SEVERITY[severity], column)
-        for field, problem, severity, column in packed
-    )
+    if not packed:
+        return ()
+    return tuple(_problem(problem) for problem in packed)
+
+
+_PROBLEMS: dict[Packed, FieldProblem] = {}
+
+
+def _problem(packed: Packed) -> FieldProblem:
+    """One object for each problem: a list's warnings are a few kinds, in a few columns."""
+    found = _PROBLEMS.get(packed)
+    if found is None:
+        field, problem, severity, column = packed
+        found = FieldProblem(field, problem, _SEVERITY[severity], column)
+        if len(_PROBLEMS) >= 10_000:
+            _PROBLEMS.clear()
+        _PROBLEMS[packed] = found
+    return found
 
 
 def unpack_result(packed: Packed) -> Result:

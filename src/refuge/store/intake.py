@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import operator
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
@@ -220,27 +221,21 @@ class SqlIntakeRepository:
         dialect = connection.dialect
         compiled = insert(table).compile(dialect=dialect, column_keys=list(rows[0]))
         columns = list(compiled.positiontup or ())  # the statement's parameters, in order
-        first = rows[0]
-        plan: list[tuple[bool, Any, Any]] = []  # (shared by every row, its bound value, processor)
-        for name in columns:
-            column_type = table.c[name].type
-            # sqlite3 binds bytes as a BLOB as it is; the processor would wrap each in a view.
-            binary = isinstance(column_type, LargeBinary)
-            processor = (
-                None if binary else column_type.dialect_impl(dialect).bind_processor(dialect)
-            )
-            value = first[name]
-            if all(row[name] is value for row in rows):
-                plan.append((True, processor(value) if processor else value, None))
-            else:
-                plan.append((False, None, processor))
         # Column by column (each processor mapped over its column), then zipped into rows.
         bound: list[Iterable[Any]] = []
-        for name, (shared, value, processor) in zip(columns, plan, strict=True):
-            if shared:
-                bound.append(itertools.repeat(value, len(rows)))
+        for name in columns:
+            column_type = table.c[name].type
+            # sqlite3 binds bytes as a BLOB as they are; the processor would wrap each in a view.
+            processor = (
+                None
+                if isinstance(column_type, LargeBinary)
+                else column_type.dialect_impl(dialect).bind_processor(dialect)
+            )
+            column = [row[name] for row in rows]
+            first = column[0]
+            if all(map(operator.is_, column, itertools.repeat(first))):
+                bound.append(itertools.repeat(processor(first) if processor else first, len(rows)))
             else:
-                column = [row[name] for row in rows]
                 bound.append(list(map(processor, column)) if processor else column)
         connection.exec_driver_sql(compiled.string, list(zip(*bound, strict=True)))
 
