@@ -4,8 +4,8 @@ reading and normalising of a list's next rows overlaps with storing the rows bef
 The child runs `read_list` unchanged and hands its results over in chunks as plain tuples
 (marshal): passing pickled dataclasses costs more than reading the rows did. The parent rebuilds
 the results without checking their values again (the child did), fills in the same report and
-mappings, and raises an error the child met at the same point of the iteration. The pipe
-between them holds a chunk or two, so a child that runs ahead waits: memory stays flat.
+mappings, and raises an error the child met at the same point of the iteration. The child may
+run AHEAD chunks ahead of the parent, no further, so memory stays flat.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import dataclasses
 import marshal
 import multiprocessing
 import pickle
+import queue
+import threading
 from collections.abc import Callable, Generator
 from multiprocessing.connection import Connection
 from typing import Any, Final
@@ -33,6 +35,7 @@ Result = IntakeRecord | RejectedRow
 Packed = tuple[Any, ...]
 
 CHUNK: Final = 500
+AHEAD: Final = 8  # messages (chunks, mostly) the child may have written ahead of the parent
 # The fields pack_result carries, in order; a test holds this to IntakeRecord's own fields.
 RECORD_FIELDS: Final = (
     "provenance",
@@ -244,6 +247,39 @@ def read_in_background(
         child.join()
 
 
+class _Outbox:
+    """What the child sends, written into the pipe by a thread of its own: the child reads on
+    while the parent, storing a batch, reads nothing (a pipe holds a fraction of one chunk,
+    and a child blocked on it would leave a core idle). At most AHEAD messages wait, some
+    megabytes: a child further ahead waits for the parent. When the pipe breaks (the parent is
+    gone), the next message put raises that error."""
+
+    def __init__(self, pipe: Connection) -> None:
+        self._pipe = pipe
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=AHEAD)
+        self._failed: BaseException | None = None
+        self._thread = threading.Thread(target=self._send, name="intake-outbox", daemon=True)
+        self._thread.start()
+
+    def put(self, data: bytes) -> None:
+        if self._failed is not None:
+            raise self._failed
+        self._queue.put(data)
+
+    def close(self) -> None:
+        """Once everything put is sent (or sending failed)."""
+        self._queue.put(None)
+        self._thread.join()
+
+    def _send(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._failed is None:
+                try:
+                    self._pipe.send_bytes(data)
+                except BaseException as exc:  # noqa: BLE001 - the next put raises it
+                    self._failed = exc  # and what is still queued is dropped
+
+
 def _produce(
     start: Callable[[Callable[[Any], None]], Any], pipe: Connection, parents: Connection
 ) -> None:
@@ -251,9 +287,10 @@ def _produce(
     # then breaks the pipe and the child ends, instead of blocking on a full pipe for ever while
     # it holds the list open and the parent's stdout, as it did (found by tests/faults).
     parents.close()
+    outbox = _Outbox(pipe)
 
     def note(kind: str, value: object) -> None:
-        pipe.send_bytes(_NOTE + pickle.dumps((kind, value), protocol=pickle.HIGHEST_PROTOCOL))
+        outbox.put(_NOTE + pickle.dumps((kind, value), protocol=pickle.HIGHEST_PROTOCOL))
 
     try:
         progress: list[Any] = []
@@ -267,7 +304,7 @@ def _produce(
                 note("mappings", dict(run.mappings))
                 sent_mappings = len(run.mappings)
             if chunk:
-                pipe.send_bytes(_ROWS + marshal.dumps(chunk))
+                outbox.put(_ROWS + marshal.dumps(chunk))
                 chunk.clear()
             for step in progress:
                 note("progress", step)
@@ -288,4 +325,5 @@ def _produce(
             error = RefugeError(f"reading failed: {type(exc).__name__}")
         note("error", error)
     finally:
+        outbox.close()
         pipe.close()
