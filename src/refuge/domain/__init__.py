@@ -18,6 +18,7 @@ from refuge.domain.errors import (
     RefugeError,
     StaleObject,
 )
+from refuge.domain.ids import time_ordered_id
 from refuge.domain.operation import (
     Flight,
     ManifestEntry,
@@ -84,4 +85,5 @@ __all__ = [
     "e164",
     "is_terminal",
     "script_of",
+    "time_ordered_id",
 ]

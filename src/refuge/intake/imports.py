@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Final
 
 from refuge.domain.errors import Conflict, InvalidInput
+from refuge.domain.ids import time_ordered_id
 from refuge.intake.fields import IntakeField
 from refuge.intake.keys import RecordKey, RecordKeys
 from refuge.intake.mappings import corrected_row, mapping_to_data
@@ -279,7 +280,7 @@ class _Storing:
         for record, given, origin in writes:
             key = given or self.keys.key(record)
             keyed.append(
-                RecordWrite(uuid.uuid4(), self._identity(key.identity), key, record, origin)
+                RecordWrite(time_ordered_id(), self._identity(key.identity), key, record, origin)
             )
         known: Mapping[str, KnownRecord] = (
             {}
@@ -410,7 +411,11 @@ def correct_quarantined(
             )
             stored = uow.intake.known(entry.organisation, [key.identity]).get(key.identity)
             write = RecordWrite(
-                stored.id if stored else uuid.uuid4(), key.identity, key, checked, Origin.CORRECTION
+                stored.id if stored else time_ordered_id(),
+                key.identity,
+                key,
+                checked,
+                Origin.CORRECTION,
             )
             if stored is None:
                 uow.intake.add_records(file, [write])

@@ -1,0 +1,31 @@
+"""Identifiers that sort by the time they were made."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+
+__all__ = ["time_ordered_id"]
+
+_RANDOM_B = (1 << 62) - 1
+
+
+def time_ordered_id() -> uuid.UUID:
+    """A version 7 UUID (RFC 9562): the Unix time in milliseconds, then 74 random bits.
+
+    Records stored by the hundred thousand get these instead of version 4 UUIDs: each new key
+    then lands at the end of the primary key's index (and of every index and foreign key check
+    that leads with it) instead of on a random page of it, which a long import would otherwise
+    read back from disk for nearly every row. The random bits keep ids as unguessable as ever;
+    the time they reveal is the record's creation, which is stored beside it anyway.
+    """
+    milliseconds = time.time_ns() // 1_000_000
+    random = int.from_bytes(os.urandom(10), "big")
+    return uuid.UUID(
+        int=(milliseconds & 0xFFFF_FFFF_FFFF) << 80
+        | 0x7 << 76  # version 7
+        | (random >> 62 & 0xFFF) << 64
+        | 0b10 << 62  # the RFC 4122 variant
+        | random & _RANDOM_B
+    )
