@@ -181,23 +181,37 @@ def unpack_result(packed: Packed) -> Result:
         warnings,
     ) = packed
     return IntakeRecord(
-        provenance=provenance,
-        name=_person_name(*name),
-        father_name=WrittenName(*father) if father is not None else None,
-        date_of_birth=_date(born),
-        sex=_SEX[sex],
-        nationalities=nationalities,
-        passport_number=passport,
-        tazkira_number=tazkira,
-        phones=phones,
-        household_reference=household,
-        relationship=_RELATIONSHIP[relationship] if relationship is not None else None,
-        program_hint=program,
-        notes=notes,
-        source_id=source_id,
-        unmapped=unmapped,
-        warnings=_unpack_problems(warnings),
+        provenance,
+        _person_name(*name),
+        _father(father) if father is not None else None,
+        _date(born),
+        _SEX[sex],
+        nationalities,
+        passport,
+        tazkira,
+        phones,
+        household,
+        _RELATIONSHIP[relationship] if relationship is not None else None,
+        program,
+        notes,
+        source_id,
+        unmapped,
+        _unpack_problems(warnings),
     )
+
+
+_FATHERS: dict[Packed, WrittenName] = {}
+
+
+def _father(packed: Packed) -> WrittenName:
+    """One object for each father's name: a list repeats a few thousand."""
+    found = _FATHERS.get(packed)
+    if found is None:
+        found = WrittenName(*packed)
+        if len(_FATHERS) >= 100_000:
+            _FATHERS.clear()
+        _FATHERS[packed] = found
+    return found
 
 
 def read_in_background(

@@ -38,19 +38,33 @@ _MAX_TEXT = 2000
 
 class _Plan:
     """What check_row needs of a mapping, worked out once per sheet: each field's columns, in
-    the mapping's order, the mapped column indices, and the fathers' names, sexes,
+    the mapping's order, the columns no field takes, and the fathers' names, sexes,
     relationships and nationalities already read (a list repeats a few thousand of the first
     and a handful of the others down their columns; the parsers are pure functions of the cell
     and the mapping)."""
 
-    __slots__ = ("columns", "fathers", "mapped", "nationalities", "relationships", "sexes")
+    __slots__ = (
+        "columns",
+        "fathers",
+        "header_width",
+        "nationalities",
+        "relationships",
+        "sexes",
+        "unmapped",
+    )
 
     def __init__(self, mapping: ColumnMapping) -> None:
         columns: dict[IntakeField, list[tuple[int, str]]] = {}
         for target, index, label in mapping.plan:
             columns.setdefault(target, []).append((index, label))
         self.columns = {target: tuple(found) for target, found in columns.items()}
-        self.mapped = frozenset(index for _, index, _ in mapping.plan)
+        mapped = {index for _, index, _ in mapping.plan}
+        header = mapping.header.columns
+        self.header_width = len(header)
+        # (index, label) of the header's columns no field takes, in order.
+        self.unmapped = tuple(
+            (column.index, column.label) for column in header if column.index not in mapped
+        )
         self.fathers: dict[object, Normalised[Any] | str] = {}
         self.sexes: dict[object, Normalised[Any] | str] = {}
         self.relationships: dict[object, Normalised[Any] | str] = {}
@@ -259,7 +273,7 @@ def check_row(
     program_hint = _text(problems, cells, _PROGRAM)
     source_id = _text(problems, cells, _SOURCE_ID)
     notes = " | ".join(clean_text(cell_text(value)) for _, value in cells.get(_NOTES, ()))
-    unmapped = _unmapped(row, mapping, plan.mapped, problems)
+    unmapped = _unmapped(row, plan, problems)
     if row.cut_short:
         problems.append(
             FieldProblem(
@@ -337,24 +351,28 @@ def _text(
 
 
 def _unmapped(
-    row: SourceRow, mapping: ColumnMapping, mapped: frozenset[int], problems: list[FieldProblem]
+    row: SourceRow, plan: _Plan, problems: list[FieldProblem]
 ) -> tuple[tuple[str, str], ...]:
-    columns = mapping.header.columns
+    values = row.values
+    width = len(values)
     kept: list[tuple[str, str]] = []
-    beyond = 0
-    for index, value in enumerate(row.values):
-        if index in mapped or _is_empty(value):
-            continue
-        text = cell_text(value)
-        if index < len(columns):
-            kept.append((columns[index].label, text))
-        else:
-            beyond += 1
-            kept.append((Column(index, "").label, text))
-    if beyond:
-        problems.append(
-            FieldProblem("row", "values beyond the last column of the header", Severity.WARNING)
-        )
+    for index, label in plan.unmapped:
+        if index >= width:
+            break
+        value = values[index]
+        if not _is_empty(value):
+            kept.append((label, cell_text(value)))
+    if width > plan.header_width:
+        beyond = 0
+        for index in range(plan.header_width, width):
+            value = values[index]
+            if not _is_empty(value):
+                beyond += 1
+                kept.append((Column(index, "").label, cell_text(value)))
+        if beyond:
+            problems.append(
+                FieldProblem("row", "values beyond the last column of the header", Severity.WARNING)
+            )
     return tuple(kept)
 
 
