@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from refuge.intake import read_list
+from refuge.intake import read_list, xlsx
 from refuge.intake.xlsx import SheetRows, open_workbook
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -278,3 +279,15 @@ def test_a_list_in_a_workbook_imports_with_its_dates_and_numbers(tmp_path: Path)
 
     assert record.date_of_birth.iso() == "1985-05-12"  # type: ignore[union-attr]
     assert record.phones == ("+93700123456",)  # type: ignore[union-attr]
+
+
+def test_a_sheet_with_more_after_its_rows_than_writers_put_is_read_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What follows the rows is held in memory only up to a limit: openpyxl streams the rest."""
+    monkeypatch.setattr(xlsx, "_MOST_AFTER_ROWS", 4096)
+    tail = f"<!-- {os.urandom(3 << 20).hex()} -->"  # a few chunks, which do not compress
+    theirs, ours = both(with_sheet(BASE, sheet_xml(ROWS[0] + ROWS[1], tail=tail)))
+
+    assert ours == theirs
+    assert len(ours[0][0]) == 2

@@ -44,6 +44,7 @@ from openpyxl.xml.functions import fromstring
 __all__ = ["SheetRows", "declared_rows", "open_workbook"]
 
 _CHUNK: Final = 1 << 20
+_MOST_AFTER_ROWS = 16 << 20  # bytes after the sheet data held to check them (merges, links...)
 _MAIN: Final = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 # The start of the document: an optional UTF-8 byte order mark and XML declaration (in UTF-8),
 # then the worksheet element in the main namespace, unprefixed.
@@ -316,8 +317,12 @@ def _rows(
         position = _SPACE.match(data, position).end()  # type: ignore[union-attr]  # \s* matches
         if data.startswith(_SHEET_DATA_END, position):
             rest = [data[position + len(_SHEET_DATA_END) :]]
+            size = len(rest[0])
             while more := chunks.read():
                 rest.append(more)
+                size += len(more)
+                if size > _MOST_AFTER_ROWS:
+                    raise _Resume  # more than writers put after the rows: openpyxl streams it
             chunks.rest = b"".join(rest)
             return
         start = _ROW_START.match(data, position)

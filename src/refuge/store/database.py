@@ -83,10 +83,6 @@ def _sqlite_engine(url: URL) -> Engine:
             # Deleted and shredded content (wrapped data keys above all) is zeroed, not left in
             # free pages of the file.
             cursor.execute("PRAGMA secure_delete = ON")
-            # 32 MiB of pages (the default is 2): a long list's import writes records and blind
-            # indexes into indexes keyed by random digests, and with a small cache most of those
-            # inserts reread a page. It is allocated as it fills, per connection.
-            cursor.execute("PRAGMA cache_size = -32768")
         finally:
             cursor.close()
 
