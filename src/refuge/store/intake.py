@@ -762,12 +762,12 @@ def _sealed_fields(record: IntakeRecord) -> str:
             "date_of_birth": record.date_of_birth.iso(),
             "passport": record.passport_number,
             "tazkira": record.tazkira_number,
-            "phones": list(record.phones),
+            "phones": record.phones,  # tuples are written as the arrays lists are
             "household_reference": record.household_reference,
             "program_hint": record.program_hint,
             "notes": record.notes,
             "source_id": record.source_id,
-            "unmapped": [list(pair) for pair in record.unmapped],
+            "unmapped": record.unmapped,
         }
     )
 
