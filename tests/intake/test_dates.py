@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import jdatetime  # type: ignore[import-untyped]
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from refuge.domain import DatePrecision, InvalidInput, PartialDate
 from refuge.intake import DateOrder, parse_date_of_birth
+from refuge.intake.dates import _gregorian
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -181,3 +183,20 @@ def test_reading_is_idempotent_on_its_own_output(text: str) -> None:
     once = parse_date_of_birth(text, today=TODAY).value
 
     assert parse_date_of_birth(once.iso(), today=TODAY).value == once
+
+
+def test_every_shamsi_day_of_the_birth_years_converts_as_jdatetime_converts_it() -> None:
+    """Dates are converted by counting days from the year's first: the same Gregorian date as
+    jdatetime gives for every day of every year read, and the same refusal of days that are not."""
+    for year in range(1300, 1406):
+        for month in range(0, 14):
+            for day in range(0, 33):
+                try:
+                    expected: object = jdatetime.date(year, month, day).togregorian()
+                except ValueError:
+                    expected = ValueError
+                try:
+                    converted: object = _gregorian(year, month, day)
+                except ValueError:
+                    converted = ValueError
+                assert converted == expected, (year, month, day)

@@ -208,7 +208,7 @@ def _year_month(year: int, month: int, warnings: list[str]) -> PartialDate:
         raise InvalidInput("month out of range")
     if _calendar(year) is _Calendar.SHAMSI:
         # A Shamsi month straddles two Gregorian months; its middle says which has most of it.
-        middle = jdatetime.date(year, month, 15).togregorian()
+        middle = _gregorian(year, month, 15)
         warnings.append("Shamsi month converted to the Gregorian month holding most of it")
         return PartialDate(middle.year, middle.month)
     return PartialDate(year, month)
@@ -226,7 +226,7 @@ def _full(calendar: _Calendar, year: int, month: int, day: int, warnings: list[s
         raise InvalidInput("month out of range")
     if calendar is _Calendar.SHAMSI:
         try:
-            gregorian = jdatetime.date(year, month, day).togregorian()
+            gregorian = _gregorian(year, month, day)
         except ValueError as exc:
             raise InvalidInput("no such day in the Shamsi calendar") from exc
         if month == 1 and day == 1:
@@ -237,6 +237,32 @@ def _full(calendar: _Calendar, year: int, month: int, day: int, warnings: list[s
     if date.is_first_of_january:
         warnings.append(PLACEHOLDER_WARNING)
     return date
+
+
+# Days in each Shamsi month (Esfand has 30 in leap years), and before it in the year.
+_MONTH_DAYS: Final = (31, 31, 31, 31, 31, 31, 30, 30, 30, 30, 30, 29)
+_DAYS_BEFORE: Final = tuple(sum(_MONTH_DAYS[:month]) for month in range(12))
+
+
+def _gregorian(year: int, month: int, day: int) -> dt.date:
+    """`jdatetime.date(year, month, day).togregorian()`: the same date, or the same ValueError
+    for a day the month does not have. Within the years birth dates are read in, by counting
+    days from the year's first, which jdatetime converts once: it builds a date object and
+    reads the locale for every date, a list's most costly step when its dates are Shamsi."""
+    if year not in _SHAMSI_YEARS:
+        return jdatetime.date(year, month, day).togregorian()  # type: ignore[no-any-return]
+    if not 1 <= month <= 12:
+        raise ValueError("month must be in 1..12")
+    leap_day = month == 12 and day == 30 and year % 33 in (1, 5, 9, 13, 17, 22, 26, 30)
+    if day < 1 or (day > _MONTH_DAYS[month - 1] and not leap_day):
+        raise ValueError("day is out of range for month")
+    return _new_year(year) + dt.timedelta(days=_DAYS_BEFORE[month - 1] + day - 1)
+
+
+@lru_cache(maxsize=len(_SHAMSI_YEARS))
+def _new_year(year: int) -> dt.date:
+    """1 Farvardin of the Shamsi `year`, in the Gregorian calendar."""
+    return jdatetime.date(year, 1, 1).togregorian()  # type: ignore[no-any-return]
 
 
 def _four_digit_year(text: str, today: dt.date, warnings: list[str]) -> int:
