@@ -15,6 +15,7 @@ import contextlib
 import functools
 import logging
 import os
+import select
 import shutil
 import signal
 import sys
@@ -494,6 +495,7 @@ class _StopOnSignal:
 
     def __init__(self) -> None:
         self.interrupt: Callable[[], object] | None = None
+        self.heard: int | None = None
         self._previous: dict[int, Any] = {}
         self._wakeup: tuple[int, int] | None = None
         self._previous_fd = -1
@@ -511,18 +513,33 @@ class _StopOnSignal:
         return self
 
     def _listen(self, read: int) -> None:
+        heard = False
         try:
-            while heard := os.read(read, 1):
-                if heard[0] in self._SIGNALS and self.interrupt is not None:
+            while True:
+                # Once a signal is heard, interrupt again every tenth of a second until the run
+                # unwinds: a query only starting when the first interrupt came would run on,
+                # and Python's own handler waits for it.
+                ready, _, _ = select.select([read], [], [], 0.1 if heard else None)
+                if ready:
+                    data = os.read(read, 64)
+                    if not data:  # the run is over and closed its end
+                        return
+                    for number in data:
+                        if number in self._SIGNALS:
+                            self.heard, heard = number, True
+                if heard and self.interrupt is not None:
                     with contextlib.suppress(Exception):
                         self.interrupt()
         finally:
             os.close(read)
 
     def _raise(self, number: int, _frame: object) -> None:
+        self.heard = number
         raise SystemExit(128 + number)
 
-    def __exit__(self, *_exc: object) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, _trace: object
+    ) -> None:
         if self._wakeup is None:
             return
         signal.set_wakeup_fd(self._previous_fd)
@@ -530,6 +547,10 @@ class _StopOnSignal:
             signal.signal(number, handler)
         os.close(self._wakeup[1])  # the listening thread reads the end, and closes its side
         self._wakeup = None
+        # The engine's interruption may unwind the run before Python's handler has run, and
+        # the handler is gone now: the run ends as the signal asked, whatever reached here.
+        if self.heard is not None and kind is not SystemExit:
+            raise SystemExit(128 + self.heard) from error
 
 
 def _relative_bits(members: Sequence[str] | None) -> tuple[int | None, ...]:
