@@ -513,21 +513,19 @@ class _StopOnSignal:
         return self
 
     def _listen(self, read: int) -> None:
-        heard = False
         try:
             while True:
                 # Once a signal is heard, interrupt again every tenth of a second until the run
                 # unwinds: a query only starting when the first interrupt came would run on,
                 # and Python's own handler waits for it.
-                ready, _, _ = select.select([read], [], [], 0.1 if heard else None)
+                waiting = None if self.heard is None else 0.1
+                ready, _, _ = select.select([read], [], [], waiting)
                 if ready:
                     data = os.read(read, 64)
                     if not data:  # the run is over and closed its end
                         return
-                    for number in data:
-                        if number in self._SIGNALS:
-                            self.heard, heard = number, True
-                if heard and self.interrupt is not None:
+                    self.heard = next((n for n in data if n in self._SIGNALS), self.heard)
+                if self.heard is not None and self.interrupt is not None:
                     with contextlib.suppress(Exception):
                         self.interrupt()
         finally:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from refuge.domain import PartialDate, PersonName, Sex
-from refuge.matching.comparison import PersonNameKeys, person_name_keys
+from refuge.matching.comparison import person_name_keys
 
 __all__ = ["LinkRecord", "ListedPerson", "link_record", "linkage_rows"]
 
@@ -110,14 +110,7 @@ def linkage_rows(records: Iterable[LinkRecord]) -> list[Row]:
     which tells a person from the relatives listed with them.
     """
     materialised = list(records)
-    # Names repeat (a national operation's lists hold many a Mohammad Ahmadi): each is keyed once.
-    by_name: dict[PersonName, PersonNameKeys] = {}
-    keys = {}
-    for record in materialised:
-        name_keys = by_name.get(record.name)
-        if name_keys is None:
-            name_keys = by_name[record.name] = person_name_keys(record.name)
-        keys[record.record_id] = name_keys
+    keys = {record.record_id: person_name_keys(record.name) for record in materialised}
     members: Mapping[str | None, list[str]] = _members(materialised)
     rows: list[Row] = []
     for record in materialised:
