@@ -29,7 +29,6 @@ import argparse
 import contextlib
 import datetime as dt
 import gc
-import json
 import multiprocessing
 import resource
 import tempfile
@@ -45,8 +44,8 @@ from refuge.cases.services import add_organisation
 from refuge.config import Settings
 from refuge.domain import Organisation
 from refuge.intake import import_list, read_list
-from refuge.scenario import generate, write_scenario
-from support import scratch_database
+from refuge.scenario import generate
+from support import scratch_database, written_scenario
 
 NOW = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
 Measure = Callable[[], int]  # returns the rows it handled
@@ -157,17 +156,6 @@ def new_bytes_same_rows(lists: list[Path], folder: Path) -> list[Path]:
     return copies
 
 
-def written_lists(folder: Path, people: int, seed: int) -> list[Path]:
-    """The scenario's lists in `folder`: those written there before for the same people and
-    seed, else written now."""
-    manifest = folder / "scenario.json"
-    if manifest.is_file():
-        written = json.loads(manifest.read_text(encoding="utf-8"))
-        if (written["people"], written["seed"]) == (people, seed):
-            return [folder / entry["file"] for entry in written["lists"]]
-    return list(write_scenario(generate(people, seed), folder).lists)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=100_000)
@@ -204,7 +192,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        lists = written_lists(args.lists or Path(tmp) / "lists", people, args.seed)
+        lists, _truth = written_scenario(args.lists or Path(tmp) / "lists", people, args.seed)
         organisations = list(generate(people, args.seed).organisations)
         gc.collect()
         size = sum(path.stat().st_size for path in lists) / 2**20

@@ -15,16 +15,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.matching.test_linkage import Listed, read_scenario
 
 import refuge.matching.linkage as linkage_module
 from refuge.domain import PartialDate, PersonName
 from refuge.matching import LinkRecord, link_records, score_clusters
 
-
-@pytest.fixture(scope="module")
-def listed(tmp_path_factory: pytest.TempPathFactory) -> Listed:
-    return read_scenario(tmp_path_factory.mktemp("scale") / "lists", 800, seed=11)
+from .listed import Listed
 
 
 def _strangers(count: int) -> list[LinkRecord]:
