@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 import uuid
 
@@ -16,6 +17,10 @@ def test_a_time_ordered_id_is_a_version_7_uuid_carrying_the_time_it_was_made() -
     assert made.version == 7
     assert made.variant == uuid.RFC_4122
     assert before <= made.int >> 80 <= after
+    # Whole UUIDs, as any other: equal to the same value parsed, hashed and pickled alike.
+    parsed = uuid.UUID(str(made))
+    assert (made, hash(made), made.is_safe) == (parsed, hash(parsed), parsed.is_safe)
+    assert pickle.loads(pickle.dumps(made)) == made  # noqa: S301 - our own bytes
 
 
 def test_ids_made_in_later_milliseconds_sort_after_earlier_ones_and_none_repeats() -> None:

@@ -9,6 +9,10 @@ import uuid
 __all__ = ["time_ordered_id"]
 
 _RANDOM_B = (1 << 62) - 1
+_UUID = uuid.UUID
+_UNKNOWN = uuid.SafeUUID.unknown
+_new = object.__new__
+_set = object.__setattr__
 
 
 def time_ordered_id() -> uuid.UUID:
@@ -22,10 +26,17 @@ def time_ordered_id() -> uuid.UUID:
     """
     milliseconds = time.time_ns() // 1_000_000
     random = int.from_bytes(os.urandom(10), "big")
-    return uuid.UUID(
-        int=(milliseconds & 0xFFFF_FFFF_FFFF) << 80
+    # Made as UUID(int=...) makes it, less its range check (the value is 128 bits by
+    # construction): that check and the keyword handling took half of a record's id.
+    made = _new(_UUID)
+    _set(
+        made,
+        "int",
+        (milliseconds & 0xFFFF_FFFF_FFFF) << 80
         | 0x7 << 76  # version 7
         | (random >> 62 & 0xFFF) << 64
         | 0b10 << 62  # the RFC 4122 variant
-        | random & _RANDOM_B
+        | random & _RANDOM_B,
     )
+    _set(made, "is_safe", _UNKNOWN)
+    return made
