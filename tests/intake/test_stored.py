@@ -31,9 +31,11 @@ from refuge.intake import (
     show_quarantined,
     shred_imported_file,
 )
+from refuge.intake import background as background_module
+from refuge.intake.background import AHEAD
 from refuge.scenario import ScenarioFiles, generate, write_scenario
 from refuge.store import SqlUnitOfWork
-from refuge.store.intake import IntakeRecordRow
+from refuge.store.intake import IntakeRecordRow, SqlIntakeRepository
 
 UowFactory = Callable[[], SqlUnitOfWork]
 NOW = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)
@@ -116,10 +118,29 @@ def test_the_scenario_lists_are_stored_with_every_row_accounted_for(
     assert sum(int(str(e.details["read"])) for e in events) == total_new + total_quarantined
 
 
-@pytest.mark.parametrize("background", [False, True], ids=["read-in-process", "read-in-background"])
+@pytest.mark.parametrize(
+    ("background", "sealed_there"),
+    [(False, False), (True, False), (True, True)],
+    ids=["read-in-process", "read-in-background", "sealed-in-background"],
+)
 def test_records_come_back_exactly_as_the_list_was_read(
-    uow_factory: UowFactory, scenario_lists: ScenarioFiles, background: bool
+    uow_factory: UowFactory,
+    scenario_lists: ScenarioFiles,
+    background: bool,
+    sealed_there: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Sealed there: the background reader seals every record (as when storing falls behind it),
+    # and this process seals none; else this process seals them all.
+    monkeypatch.setattr(background_module, "SEAL_BEHIND", 0 if sealed_there else AHEAD + 1)
+    sealed_here = []
+    sealed = SqlIntakeRepository._sealed
+
+    def counted(self: SqlIntakeRepository, record: IntakeRecord, record_id: uuid.UUID) -> Any:
+        sealed_here.append(record_id)
+        return sealed(self, record, record_id)
+
+    monkeypatch.setattr(SqlIntakeRepository, "_sealed", counted)
     path = next(p for p in scenario_lists.lists if p.suffix == ".csv")
     organisations(uow_factory, path.stem)
     outcome = run(uow_factory, path, organisation=path.stem, background=background)
@@ -129,10 +150,18 @@ def test_records_come_back_exactly_as_the_list_was_read(
         for r in read_list(path, organisation=path.stem, today=TODAY)
         if isinstance(r, IntakeRecord)
     ]
-    stored = sorted((s.record for s in records(uow_factory)), key=lambda r: r.provenance.row)
-    assert stored == read
+    stored = sorted(records(uow_factory), key=lambda s: s.record.provenance.row)
+    assert [s.record for s in stored] == read
     assert outcome.report is not None
     assert (outcome.report.read, outcome.new) == (len(read) + outcome.quarantined, len(read))
+    assert len(sealed_here) == (0 if sealed_there else len(read))
+    # The blind indexes made there find the records here.
+    with uow_factory() as uow:
+        for source in stored:
+            if source.record.tazkira_number:
+                assert source.id in uow.intake.find_by_document(source.record.tazkira_number)
+            for phone in source.record.phones:
+                assert source.id in uow.intake.find_by_phone(phone)
 
 
 def test_nothing_personal_is_readable_anywhere_in_the_database(

@@ -19,7 +19,7 @@ from refuge.intake.imports import (
     show_quarantined,
     shred_imported_file,
 )
-from refuge.intake.keys import Change, RecordKey, RecordKeys, json_text
+from refuge.intake.keys import Change, RecordKey, RecordKeys, SealedRecord, Sealer, json_text
 from refuge.intake.lookup import (
     HouseholdRecords,
     LookupUnitOfWork,
@@ -136,6 +136,8 @@ __all__ = [
     "RecordKey",
     "RecordKeys",
     "RecordWrite",
+    "SealedRecord",
+    "Sealer",
     "RejectedRow",
     "ReportedProblem",
     "Severity",

@@ -6,16 +6,24 @@ The child runs `read_list` unchanged and hands its results over in chunks as pla
 the results without checking their values again (the child did), fills in the same report and
 mappings, and raises an error the child met at the same point of the iteration. The child may
 run AHEAD chunks ahead of the parent, no further, so memory stays flat.
+
+Given the store's sealer, the child also seals the accepted records of a chunk (data key,
+encryption, blind indexes) whenever the parent is SEAL_BEHIND chunks or more behind it: then the
+child has time to spare and the parent has not, and the work moves to the core that is idle.
+When the child is the slower one (a workbook is slower to read than a CSV file), the parent seals.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import marshal
 import multiprocessing
 import pickle
 import queue
 import threading
+import uuid
 from collections.abc import Callable, Generator
 from multiprocessing.connection import Connection
 from typing import Any, Final
@@ -23,19 +31,28 @@ from typing import Any, Final
 from refuge.domain.dates import PartialDate
 from refuge.domain.errors import RefugeError
 from refuge.domain.people import PersonName, Relationship, Script, Sex
-from refuge.intake.keys import RecordKey
+from refuge.intake.keys import RecordKey, SealedRecord, Sealer
 from refuge.intake.names import WrittenName
 from refuge.intake.profiles import ColumnMapping
 from refuge.intake.records import FieldProblem, IntakeRecord, Provenance, RejectedRow, Severity
 from refuge.intake.report import IntakeReport
 
-__all__ = ["RECORD_FIELDS", "pack_result", "read_in_background", "unpack_result"]
+__all__ = [
+    "RECORD_FIELDS",
+    "pack_result",
+    "pack_sealed",
+    "read_in_background",
+    "unpack_result",
+    "unpack_sealed",
+]
 
 Result = IntakeRecord | RejectedRow
 Packed = tuple[Any, ...]
 
 CHUNK: Final = 500
 AHEAD: Final = 8  # messages (chunks, mostly) the child may have written ahead of the parent
+SEAL_BEHIND: Final = 2  # messages waiting for the parent from which on the child seals records
+_PIPE_BYTES: Final = 1 << 20  # asked of the pipe: a chunk in one write, not sixteen
 # The fields pack_result carries, in order; a test holds this to IntakeRecord's own fields.
 RECORD_FIELDS: Final = (
     "provenance",
@@ -135,12 +152,20 @@ def _date(born: tuple[int | None, int | None, int | None]) -> PartialDate:
 
 
 def _unpack_problems(packed: tuple[Packed, ...]) -> tuple[FieldProblem, ...]:
+    """One tuple for each set of problems: rows with warnings mostly share a few sets."""
     if not packed:
         return ()
-    return tuple(_problem(problem) for problem in packed)
+    found = _PROBLEM_SETS.get(packed)
+    if found is None:
+        found = tuple(_problem(problem) for problem in packed)
+        if len(_PROBLEM_SETS) >= 10_000:
+            _PROBLEM_SETS.clear()
+        _PROBLEM_SETS[packed] = found
+    return found
 
 
 _PROBLEMS: dict[Packed, FieldProblem] = {}
+_PROBLEM_SETS: dict[tuple[Packed, ...], tuple[FieldProblem, ...]] = {}
 
 
 def _problem(packed: Packed) -> FieldProblem:
@@ -214,20 +239,33 @@ def _father(packed: Packed) -> WrittenName:
     return found
 
 
+def pack_sealed(sealed: SealedRecord) -> Packed:
+    return (sealed.id.bytes, sealed.kek_id, sealed.wrapped_key, sealed.fields, sealed.identifiers)
+
+
+def unpack_sealed(packed: Packed) -> SealedRecord:
+    """The sealed record `pack_sealed` packed, equal to it."""
+    record_id, kek_id, wrapped_key, fields, identifiers = packed
+    return SealedRecord(uuid.UUID(bytes=record_id), kek_id, wrapped_key, fields, identifiers)
+
+
 def read_in_background(
     start: Callable[[Callable[[Any], None]], Any],
     report: IntakeReport,
     mappings: dict[str | None, ColumnMapping],
     on_progress: Callable[[Any], None] | None,
-) -> Generator[tuple[Result, RecordKey | None], None, None]:
+    seal: Sealer | None = None,
+) -> Generator[tuple[Result, RecordKey | None, SealedRecord | None], None, None]:
     """The results of `start(on_progress)` (an IntakeRun) iterated in a forked child, each with
-    its re-import key (IntakeRun.keyed).
+    its re-import key (IntakeRun.keyed) and, when the child sealed it with `seal`, the sealed
+    record (see the module docstring).
 
     `report` and `mappings` are the parent's: they fill in as the child's do; `on_progress`
     is called in the parent with the child's progress."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_produce, args=(start, send, receive), daemon=True)
+    _widen(send)
+    child = context.Process(target=_produce, args=(start, send, receive, seal), daemon=True)
     child.start()
     send.close()  # the child's end: a child that dies ends the parent's wait with EOFError
     try:
@@ -239,8 +277,12 @@ def read_in_background(
                     f"file {report.file}: the process reading it stopped (exit {child.exitcode})"
                 ) from None
             if data[:1] == _ROWS:
-                for packed, key in marshal.loads(data[1:]):  # noqa: S302 - from our own child
-                    yield unpack_result(packed), RecordKey(*key) if key is not None else None
+                for packed, key, sealed in marshal.loads(data[1:]):  # noqa: S302 - our child's
+                    yield (
+                        unpack_result(packed),
+                        RecordKey(*key) if key is not None else None,
+                        unpack_sealed(sealed) if sealed is not None else None,
+                    )
                 continue
             kind, value = pickle.loads(data[1:])  # noqa: S301 - from our own forked child
             if kind == "progress":
@@ -275,6 +317,11 @@ class _Outbox:
         self._thread = threading.Thread(target=self._send, name="intake-outbox", daemon=True)
         self._thread.start()
 
+    def waiting(self) -> int:
+        """Messages put and not yet taken by the parent, roughly: those queued here (the pipe
+        holds at most one more)."""
+        return self._queue.qsize()
+
     def put(self, data: bytes) -> None:
         if self._failed is not None:
             raise self._failed
@@ -294,8 +341,21 @@ class _Outbox:
                     self._failed = exc  # and what is still queued is dropped
 
 
+def _widen(pipe: Connection) -> None:
+    """Ask Linux for a pipe that holds a whole chunk (a pipe holds 64 KiB unless asked): the
+    parent then takes a chunk in one read, not a dozen, each waking the child to write more."""
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if set_size is None:  # not Linux
+        return
+    with contextlib.suppress(OSError):  # refused above /proc/sys/fs/pipe-max-size: as it is
+        fcntl.fcntl(pipe.fileno(), set_size, _PIPE_BYTES)
+
+
 def _produce(
-    start: Callable[[Callable[[Any], None]], Any], pipe: Connection, parents: Connection
+    start: Callable[[Callable[[Any], None]], Any],
+    pipe: Connection,
+    parents: Connection,
+    seal: Sealer | None = None,
 ) -> None:
     # The parent's end, inherited by the fork, is closed here: a parent killed outright (SIGKILL)
     # then breaks the pipe and the child ends, instead of blocking on a full pipe for ever while
@@ -310,7 +370,7 @@ def _produce(
         progress: list[Any] = []
         run = start(progress.append)
         sent_mappings = 0
-        chunk: list[Packed] = []
+        chunk: list[tuple[Result, RecordKey | None]] = []
 
         def flush() -> None:
             nonlocal sent_mappings
@@ -318,15 +378,25 @@ def _produce(
                 note("mappings", dict(run.mappings))
                 sent_mappings = len(run.mappings)
             if chunk:
-                outbox.put(_ROWS + marshal.dumps(chunk))
+                sealing = seal is not None and outbox.waiting() >= SEAL_BEHIND
+                packed = [
+                    (
+                        pack_result(result),
+                        (key.identity, key.content, key.basis) if key is not None else None,
+                        pack_sealed(seal(result))
+                        if sealing and seal is not None and isinstance(result, IntakeRecord)
+                        else None,
+                    )
+                    for result, key in chunk
+                ]
+                outbox.put(_ROWS + marshal.dumps(packed))
                 chunk.clear()
             for step in progress:
                 note("progress", step)
             progress.clear()
 
-        for result, key in run.keyed():
-            packed_key = (key.identity, key.content, key.basis) if key is not None else None
-            chunk.append((pack_result(result), packed_key))
+        for prepared in run.keyed():
+            chunk.append(prepared)
             if len(chunk) >= CHUNK:
                 flush()
         flush()

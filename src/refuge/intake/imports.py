@@ -22,7 +22,7 @@ from typing import Final
 from refuge.domain.errors import Conflict, InvalidInput
 from refuge.domain.ids import time_ordered_id
 from refuge.intake.fields import IntakeField
-from refuge.intake.keys import RecordKey, RecordKeys
+from refuge.intake.keys import RecordKey, RecordKeys, SealedRecord
 from refuge.intake.mappings import corrected_row, mapping_to_data
 from refuge.intake.ports import (
     ImportedFile,
@@ -153,6 +153,7 @@ def import_list(
             today=today,
             background=background,
             keys=uow.intake.record_keys,
+            seal=uow.intake.sealer,
         )
         earlier = uow.intake.find_file(organisation, run.report.content_hash)
         if earlier is not None:
@@ -168,11 +169,11 @@ def import_list(
         )
         uow.intake.add_file(file)
         storing = _Storing(uow, file, run.mappings, today)
-        accepted: list[tuple[IntakeRecord, RecordKey | None]] = []
+        accepted: list[tuple[IntakeRecord, RecordKey | None, SealedRecord | None]] = []
         rejected: list[RejectedRow] = []
-        for result, key in run.keyed():
+        for result, key, sealed in run.prepared():
             if isinstance(result, IntakeRecord):
-                accepted.append((result, key))
+                accepted.append((result, key, sealed))
             else:
                 rejected.append(result)
             if len(accepted) + len(rejected) >= batch:
@@ -250,11 +251,11 @@ class _Storing:
 
     def store(
         self,
-        accepted: list[tuple[IntakeRecord, RecordKey | None]],
+        accepted: list[tuple[IntakeRecord, RecordKey | None, SealedRecord | None]],
         rejected: list[RejectedRow],
     ) -> None:
-        """Store a batch: accepted records with their re-import keys when the reader worked them
-        out (else they are worked out here), rejected rows quarantined."""
+        """Store a batch: accepted records with their re-import keys and sealed forms when the
+        reader worked them out (else they are worked out here), rejected rows quarantined."""
         repo = self.uow.intake
         outcome = self.outcome
         quarantine: list[QuarantineWrite] = []
@@ -271,17 +272,17 @@ class _Storing:
             repo.add_quarantined(self.file, quarantine)
             outcome.quarantined += len(quarantine)
             outcome.reapplied += len(reapplied)
-        writes = [(record, key, Origin.LIST) for record, key in accepted] + [
-            (record, None, Origin.CORRECTION) for record in reapplied
+        writes = [(record, key, sealed, Origin.LIST) for record, key, sealed in accepted] + [
+            (record, None, None, Origin.CORRECTION) for record in reapplied
         ]
         if not writes:
             return
         keyed = []
-        for record, given, origin in writes:
+        for record, given, sealed, origin in writes:
             key = given or self.keys.key(record)
-            keyed.append(
-                RecordWrite(time_ordered_id(), self._identity(key.identity), key, record, origin)
-            )
+            record_id = sealed.id if sealed is not None else time_ordered_id()
+            identity = self._identity(key.identity)
+            keyed.append(RecordWrite(record_id, identity, key, record, origin, sealed))
         known: Mapping[str, KnownRecord] = (
             {}
             if self._first_list

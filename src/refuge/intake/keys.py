@@ -3,6 +3,10 @@ says, so that a caller importing a corrected list can tell new, changed and unch
 
 Both are keyed HMACs: they are stored beside encrypted data and, unkeyed, a digest of a name and
 a date of birth could be tested against guesses.
+
+Also the shape of a record sealed for storage ahead of storing it (`SealedRecord`, made by the
+store's `Sealer`): a list read in a process of its own may seal records there while the storing
+process is behind.
 """
 
 from __future__ import annotations
@@ -10,7 +14,8 @@ from __future__ import annotations
 import enum
 import hmac
 import json
-from collections.abc import Mapping
+import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from json.encoder import (  # type: ignore[attr-defined]  # c_make_encoder: json's own C encoder
     JSONEncoder,
@@ -27,6 +32,8 @@ __all__ = [
     "Change",
     "RecordKey",
     "RecordKeys",
+    "SealedRecord",
+    "Sealer",
     "content_material",
     "content_values",
     "identity_material",
@@ -66,6 +73,25 @@ class RecordKey:
     identity: str
     content: str
     basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class SealedRecord:
+    """A record's protected form, made for a record id before it is stored: its data key
+    wrapped by the KEK (`kek_id`), its personal values as one AES-GCM ciphertext bound to `id`,
+    and the blind-index digests of its numbers as (kind, position, digest). Nothing in clear
+    that the stored record would not show."""
+
+    id: uuid.UUID
+    kek_id: str
+    wrapped_key: bytes
+    fields: bytes
+    identifiers: tuple[tuple[str, int, str], ...]
+
+
+# Seals a record under a new record id: the store's, which alone holds the keys (see
+# IntakeRepository.sealer). Only what it seals under the id that is then stored is used.
+Sealer = Callable[[IntakeRecord], SealedRecord]
 
 
 def identity_material(record: IntakeRecord) -> tuple[str, bytes]:

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from refuge.cases.ports import AuditLog, OrganisationRepository, Transaction
 from refuge.intake.fields import IntakeField
-from refuge.intake.keys import RecordKey, RecordKeys
+from refuge.intake.keys import RecordKey, RecordKeys, SealedRecord, Sealer
 from refuge.intake.profiles import ColumnMapping
 from refuge.intake.records import FieldProblem, IntakeRecord, Provenance, RejectedRow
 
@@ -76,13 +76,15 @@ class KnownRecord:
 
 @dataclass(frozen=True, slots=True)
 class RecordWrite:
-    """A record to store (new) or to store over the one with this `id` (changed)."""
+    """A record to store (new) or to store over the one with this `id` (changed). `sealed`:
+    the record sealed already (by the repository's sealer), used when it was sealed for `id`."""
 
     id: uuid.UUID
     identity: str  # the key's identity, made unique among repeats of it in one file
     key: RecordKey
     record: IntakeRecord
     origin: Origin = Origin.LIST
+    sealed: SealedRecord | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +138,11 @@ class IntakeRepository(Protocol):
     @property
     def record_keys(self) -> RecordKeys:
         """Re-import keys, keyed with a secret the store holds."""
+
+    @property
+    def sealer(self) -> Sealer:
+        """Seals a record for storing under a new id, as add_records would seal it; usable in a
+        process forked from this one (it holds keys, no connection)."""
 
     def values_digest(self, values: Sequence[tuple[str, str]]) -> str:
         """A keyed digest of a rejected row's original values (row number left out)."""

@@ -17,7 +17,14 @@ from typing import Final
 from refuge.domain.errors import InvalidInput
 from refuge.intake.background import read_in_background
 from refuge.intake.fields import NAME_FIELDS, IntakeField
-from refuge.intake.keys import RecordKey, RecordKeys, content_values, identity_values
+from refuge.intake.keys import (
+    RecordKey,
+    RecordKeys,
+    SealedRecord,
+    Sealer,
+    content_values,
+    identity_values,
+)
 from refuge.intake.profiles import (
     DEFAULT_MIN_CONFIDENCE,
     SHARED,
@@ -54,13 +61,15 @@ Result = IntakeRecord | RejectedRow
 
 
 Keyed = tuple[Result, RecordKey | None]
+# Each result with its re-import key and, when the reader sealed it, the sealed record.
+Prepared = tuple[Result, RecordKey | None, SealedRecord | None]
 
 
 class IntakeRun(Iterator[Result]):
     """The results of reading one list, produced as they are iterated. `report` fills in as they
     are; it is complete (`report.finished`) once the iteration ends."""
 
-    def __init__(self, results: Generator[Keyed, None, None], report: IntakeReport) -> None:
+    def __init__(self, results: Generator[Prepared, None, None], report: IntakeReport) -> None:
         self.report = report
         # The mapping each sheet was read with (None: a CSV's only table), as sheets are reached:
         # what a correction of a rejected row is checked against later.
@@ -76,6 +85,11 @@ class IntakeRun(Iterator[Result]):
     def keyed(self) -> Iterator[Keyed]:
         """Each result with its re-import key: the key of an accepted record when read_list was
         given `keys`, else None. The same iteration as the run's own."""
+        return ((result, key) for result, key, _ in self._results)
+
+    def prepared(self) -> Iterator[Prepared]:
+        """As `keyed`, each with the record sealed by read_list's `seal` when a background
+        reader had the time to seal it (else None: sealing is the storing process's)."""
         return self._results
 
     def close(self) -> None:
@@ -105,6 +119,7 @@ def read_list(
     today: dt.date | None = None,
     background: bool = False,
     keys: RecordKeys | None = None,
+    seal: Sealer | None = None,
 ) -> IntakeRun:
     """Read the list at `path` for `organisation`, one result per non-blank row.
 
@@ -119,6 +134,8 @@ def read_list(
     the caller works on the ones before them (see refuge.intake.background): the same results,
     report and progress, using a second core. With `keys`, each accepted record's re-import key
     is worked out as it is read (in that process, when there is one): see IntakeRun.keyed.
+    With `seal` too, a background reader that is ahead of its caller seals accepted records as
+    well, taking that work off the storing process: see IntakeRun.prepared.
     """
     if profile is not None and profile.organisation not in (organisation, SHARED):
         raise InvalidInput(
@@ -134,7 +151,7 @@ def read_list(
     report = IntakeReport(path.name, reader.content_hash, organisation, max_listed)
     mappings: dict[str | None, ColumnMapping] = {}
 
-    def results() -> Generator[Keyed, None, None]:
+    def results() -> Generator[Prepared, None, None]:
         mapping: ColumnMapping | None = None
         header: Header | None = None
         seen = _Seen()
@@ -161,7 +178,7 @@ def read_list(
             report.add(result)
             if on_progress is not None and report.read % _PROGRESS_EVERY == 0:
                 on_progress(Progress(report.read, reader.fraction))
-            yield result, key
+            yield result, key, None
         if report.read == 0 and any(s.skipped for s in report.sheets):
             raise InvalidInput(f"file {path.name}: no sheet has a column that maps to a name")
         report.finished = True
@@ -185,7 +202,7 @@ def read_list(
                 keys=keys,
             )
 
-        run = IntakeRun(read_in_background(start, report, mappings, on_progress), report)
+        run = IntakeRun(read_in_background(start, report, mappings, on_progress, seal), report)
     else:
         run = IntakeRun(results(), report)
     run.mappings = mappings

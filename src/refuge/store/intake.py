@@ -56,6 +56,7 @@ from refuge.domain import (
     Relationship,
     Script,
     Sex,
+    time_ordered_id,
 )
 from refuge.intake import (
     FieldProblem,
@@ -71,6 +72,8 @@ from refuge.intake import (
     QuarantineWrite,
     RecordKeys,
     RecordWrite,
+    SealedRecord,
+    Sealer,
     Severity,
     SourceRecord,
     WrittenName,
@@ -412,16 +415,45 @@ class SqlIntakeRepository:
             .values(withdrawn_at=at, updated_at=at)
         )
 
+    @property
+    def sealer(self) -> Sealer:
+        return self._seal
+
+    def _seal(self, record: IntakeRecord) -> SealedRecord:
+        return self._sealed(record, time_ordered_id())
+
+    def _sealed(self, record: IntakeRecord, record_id: uuid.UUID) -> SealedRecord:
+        """`record` sealed for storing under `record_id`: a data key of its own wrapped by the
+        KEK, its personal values encrypted under that key and bound to the id, and the blind
+        indexes of its numbers."""
+        kek = self._work.kek
+        index = self._work.blind_index
+        key = DataKey.generate()
+        identifiers: list[tuple[str, int, str]] = []
+        if record.passport_number:
+            identifiers.append(("passport", 0, index.document(record.passport_number)))
+        if record.tazkira_number:
+            identifiers.append(("tazkira", 0, index.document(record.tazkira_number)))
+        for position, phone in enumerate(record.phones):
+            identifiers.append(("phone", position, index.phone(phone)))
+        return SealedRecord(
+            record_id,
+            kek.kek_id,
+            kek.wrap(key.secret, record_id),
+            key.encrypt(_sealed_fields(record), _context(record_id)),
+            tuple(identifiers),
+        )
+
     def _record_rows(
         self, file: ImportedFile, writes: Sequence[RecordWrite]
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        kek = self._work.kek
-        index = self._work.blind_index
         rows: list[dict[str, Any]] = []
         identifiers: list[dict[str, Any]] = []
         for write in writes:
             record = write.record
-            key = DataKey.generate()
+            sealed = write.sealed
+            if sealed is None or sealed.id != write.id:  # sealed for another id: not this one's
+                sealed = self._sealed(record, write.id)
             where = record.provenance
             rows.append(
                 {
@@ -442,32 +474,16 @@ class SqlIntakeRepository:
                     "date_of_birth_precision": record.date_of_birth.precision.value,
                     "relationship": record.relationship.value if record.relationship else None,
                     "warnings": [_problem_data(p) for p in record.warnings],
-                    "kek_id": kek.kek_id,
-                    "wrapped_key": kek.wrap(key.secret, write.id),
-                    "fields_enc": key.encrypt(_sealed_fields(record), _context(write.id)),
+                    "kek_id": sealed.kek_id,
+                    "wrapped_key": sealed.wrapped_key,
+                    "fields_enc": sealed.fields,
                     "updated_at": file.imported_at,
                 }
             )
-            numbers = [("passport", record.passport_number), ("tazkira", record.tazkira_number)]
-            for kind, number in numbers:
-                if number:
-                    identifiers.append(
-                        {
-                            "record_id": write.id,
-                            "kind": kind,
-                            "position": 0,
-                            "digest": index.document(number),
-                        }
-                    )
-            for position, phone in enumerate(record.phones):
-                identifiers.append(
-                    {
-                        "record_id": write.id,
-                        "kind": "phone",
-                        "position": position,
-                        "digest": index.phone(phone),
-                    }
-                )
+            identifiers.extend(
+                {"record_id": write.id, "kind": kind, "position": position, "digest": digest}
+                for kind, position, digest in sealed.identifiers
+            )
         return rows, identifiers
 
     def records(
