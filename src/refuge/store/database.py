@@ -23,6 +23,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 # How long a SQLite writer waits for another to finish before giving up. Writers queue on one
 # lock; loads of a few thousand households hold it for seconds.
+_SQLITE_CACHE_KIB = 64 * 1024
 _SQLITE_BUSY_MS = 60_000
 # PostgreSQL connections are not pinged before each use (a round trip per unit of work, which
 # every request pays); a connection that died with its server fails that one use and SQLAlchemy
@@ -83,6 +84,10 @@ def _sqlite_engine(url: URL) -> Engine:
             # Deleted and shredded content (wrapped data keys above all) is zeroed, not left in
             # free pages of the file.
             cursor.execute("PRAGMA secure_delete = ON")
+            # Pages are taken as they are used, up to this: a long import's indexes (keyed by
+            # random digests) stay in memory instead of being spilled to the log and read back
+            # again and again as the default 2 MiB overflows; about a tenth of its time.
+            cursor.execute(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
         finally:
             cursor.close()
 
