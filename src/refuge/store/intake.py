@@ -238,6 +238,17 @@ class SqlIntakeRepository:
             first = column[0]
             if all(map(operator.is_, column, itertools.repeat(first))):
                 bound.append(itertools.repeat(processor(first) if processor else first, len(rows)))
+            elif processor is not None and isinstance(column_type, JSON):
+                # A value shared by many rows (warnings, mostly none) is written once.
+                written: dict[int, Any] = {}
+                bound.append(
+                    [
+                        written[id(value)]
+                        if id(value) in written
+                        else written.setdefault(id(value), processor(value))
+                        for value in column
+                    ]
+                )
             else:
                 bound.append(list(map(processor, column)) if processor else column)
         connection.exec_driver_sql(compiled.string, list(zip(*bound, strict=True)))
@@ -473,7 +484,7 @@ class SqlIntakeRepository:
                     "nationalities": " ".join(record.nationalities),
                     "date_of_birth_precision": record.date_of_birth.precision.value,
                     "relationship": record.relationship.value if record.relationship else None,
-                    "warnings": [_problem_data(p) for p in record.warnings],
+                    "warnings": _warnings_data(record.warnings),
                     "kek_id": sealed.kek_id,
                     "wrapped_key": sealed.wrapped_key,
                     "fields_enc": sealed.fields,
@@ -745,6 +756,8 @@ class SqlIntakeRepository:
 
 def _copyable(value: object) -> object:
     # COPY takes JSON columns as their text; everything else psycopg adapts as it is.
+    if value is _NO_WARNINGS:
+        return "[]"
     return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
 
 
@@ -814,6 +827,24 @@ def _record(row: IntakeRecordRow, data: dict[str, Any], provenance: Provenance) 
         unmapped=tuple((str(label), str(text)) for label, text in data["unmapped"]),
         warnings=tuple(_problem(p) for p in row.warnings),
     )
+
+
+_NO_WARNINGS: list[Any] = []  # the warnings of most records: shared, never changed
+_WARNINGS: dict[tuple[FieldProblem, ...], list[Any]] = {}
+
+
+def _warnings_data(warnings: tuple[FieldProblem, ...]) -> list[Any]:
+    """A record's warnings as stored: one list (never changed) for each set of them, so that
+    storing a batch writes each set's JSON once (see _executemany)."""
+    if not warnings:
+        return _NO_WARNINGS
+    found = _WARNINGS.get(warnings)
+    if found is None:
+        found = [_problem_data(p) for p in warnings]
+        if len(_WARNINGS) >= 10_000:
+            _WARNINGS.clear()
+        _WARNINGS[warnings] = found
+    return found
 
 
 def _problem_data(problem: FieldProblem) -> list[str | None]:
