@@ -152,32 +152,23 @@ def _date(born: tuple[int | None, int | None, int | None]) -> PartialDate:
 
 
 def _unpack_problems(packed: tuple[Packed, ...]) -> tuple[FieldProblem, ...]:
-    """One tuple for each set of problems: rows with warnings mostly share a few sets."""
+    """One tuple for each set of problems: a list's warnings are a few kinds, in a few columns,
+    and rows with warnings mostly share a few sets."""
     if not packed:
         return ()
-    found = _PROBLEM_SETS.get(packed)
-    if found is None:
-        found = tuple(_problem(problem) for problem in packed)
-        if len(_PROBLEM_SETS) >= 10_000:
-            _PROBLEM_SETS.clear()
-        _PROBLEM_SETS[packed] = found
-    return found
-
-
-_PROBLEMS: dict[Packed, FieldProblem] = {}
-_PROBLEM_SETS: dict[tuple[Packed, ...], tuple[FieldProblem, ...]] = {}
-
-
-def _problem(packed: Packed) -> FieldProblem:
-    """One object for each problem: a list's warnings are a few kinds, in a few columns."""
     found = _PROBLEMS.get(packed)
     if found is None:
-        field, problem, severity, column = packed
-        found = FieldProblem(field, problem, _SEVERITY[severity], column)
+        found = tuple(
+            FieldProblem(field, problem, _SEVERITY[severity], column)
+            for field, problem, severity, column in packed
+        )
         if len(_PROBLEMS) >= 10_000:
             _PROBLEMS.clear()
         _PROBLEMS[packed] = found
     return found
+
+
+_PROBLEMS: dict[tuple[Packed, ...], tuple[FieldProblem, ...]] = {}
 
 
 def unpack_result(packed: Packed) -> Result:
@@ -378,13 +369,13 @@ def _produce(
                 note("mappings", dict(run.mappings))
                 sent_mappings = len(run.mappings)
             if chunk:
-                sealing = seal is not None and outbox.waiting() >= SEAL_BEHIND
+                sealer = seal if outbox.waiting() >= SEAL_BEHIND else None
                 packed = [
                     (
                         pack_result(result),
                         (key.identity, key.content, key.basis) if key is not None else None,
-                        pack_sealed(seal(result))
-                        if sealing and seal is not None and isinstance(result, IntakeRecord)
+                        pack_sealed(sealer(result))
+                        if sealer is not None and isinstance(result, IntakeRecord)
                         else None,
                     )
                     for result, key in chunk

@@ -23,8 +23,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 # How long a SQLite writer waits for another to finish before giving up. Writers queue on one
 # lock; loads of a few thousand households hold it for seconds.
-_SQLITE_CACHE_KIB = 64 * 1024
 _SQLITE_BUSY_MS = 60_000
+# The most a SQLite connection's page cache may take (see _pragmas).
+_SQLITE_CACHE_KIB = 64 * 1024
 # PostgreSQL connections are not pinged before each use (a round trip per unit of work, which
 # every request pays); a connection that died with its server fails that one use and SQLAlchemy
 # then drops the whole pool. Connections are renewed after this long anyway.

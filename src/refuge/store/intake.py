@@ -756,8 +756,6 @@ class SqlIntakeRepository:
 
 def _copyable(value: object) -> object:
     # COPY takes JSON columns as their text; everything else psycopg adapts as it is.
-    if value is _NO_WARNINGS:
-        return "[]"
     return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
 
 
@@ -829,15 +827,12 @@ def _record(row: IntakeRecordRow, data: dict[str, Any], provenance: Provenance) 
     )
 
 
-_NO_WARNINGS: list[Any] = []  # the warnings of most records: shared, never changed
 _WARNINGS: dict[tuple[FieldProblem, ...], list[Any]] = {}
 
 
 def _warnings_data(warnings: tuple[FieldProblem, ...]) -> list[Any]:
-    """A record's warnings as stored: one list (never changed) for each set of them, so that
-    storing a batch writes each set's JSON once (see _executemany)."""
-    if not warnings:
-        return _NO_WARNINGS
+    """A record's warnings as stored: one list (never changed) for each set of them, none the
+    commonest, so that storing a batch writes each set's JSON once (see _executemany)."""
     found = _WARNINGS.get(warnings)
     if found is None:
         found = [_problem_data(p) for p in warnings]
