@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from refuge.domain.errors import InvalidInput
+from refuge.domain.frozen import quick_init
 
 __all__ = ["DatePrecision", "PartialDate"]
 
@@ -23,6 +24,7 @@ class DatePrecision(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class PartialDate:
     """A date known to a precision. Fields below the precision are None, never guessed."""

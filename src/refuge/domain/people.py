@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from refuge.domain.dates import PartialDate
 from refuge.domain.errors import InvalidInput
+from refuge.domain.frozen import quick_init
 
 __all__ = [
     "Document",
@@ -105,6 +106,7 @@ def e164(value: str) -> str:
     return value
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class PersonName:
     """A name as it was written, plus its romanised form (equal to it for Latin names)."""

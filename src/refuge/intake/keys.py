@@ -25,6 +25,7 @@ from json.encoder import (  # type: ignore[attr-defined]  # c_make_encoder: json
 from typing import Final
 
 from refuge.domain.errors import InvalidConfiguration
+from refuge.domain.frozen import quick_init
 from refuge.intake.records import IntakeRecord
 from refuge.protect import KeyedDigest
 
@@ -65,6 +66,7 @@ class Change(enum.StrEnum):
     UNCHANGED = "unchanged"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class RecordKey:
     """`identity` names the source row across versions of a list; `content` what it says;
@@ -75,6 +77,7 @@ class RecordKey:
     basis: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class SealedRecord:
     """A record's protected form, made for a record id before it is stored: its data key

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Final
 
 from refuge.domain.errors import InvalidInput
+from refuge.domain.frozen import quick_init
 from refuge.domain.people import PersonName, Script, script_of
 from refuge.intake.normalised import Normalised, clean_text
 from refuge.matching import romanise
@@ -32,6 +33,7 @@ class NameOrder(enum.StrEnum):
     FAMILY_FIRST = "family_first"  # "Фамилия Имя", "KARIMI Ahmad"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class WrittenName:
     """One name as written, and in Latin letters (the same text when written in them)."""

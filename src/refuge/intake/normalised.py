@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final, Generic, TypeVar
 
+from refuge.domain.frozen import quick_init
+
 __all__ = ["Normalised", "ascii_digits", "clean_text", "lookup_key"]
 
 T = TypeVar("T")
@@ -25,6 +27,7 @@ _SPACE: Final = re.compile(r"\s+")
 _PUNCTUATION: Final = re.compile(r"[^\w\s]")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Normalised(Generic[T]):
     value: T

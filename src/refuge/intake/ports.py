@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from refuge.cases.ports import AuditLog, OrganisationRepository, Transaction
+from refuge.domain.frozen import quick_init
 from refuge.intake.fields import IntakeField
 from refuge.intake.keys import RecordKey, RecordKeys, SealedRecord, Sealer
 from refuge.intake.profiles import ColumnMapping
@@ -74,6 +75,7 @@ class KnownRecord:
     shredded: bool
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class RecordWrite:
     """A record to store (new) or to store over the one with this `id` (changed). `sealed`:

@@ -9,6 +9,7 @@ import enum
 from dataclasses import dataclass
 
 from refuge.domain.dates import PartialDate
+from refuge.domain.frozen import quick_init
 from refuge.domain.people import PersonName, Relationship, Sex
 from refuge.intake.names import WrittenName
 
@@ -27,6 +28,7 @@ class Severity(enum.StrEnum):
     WARNING = "warning"  # accepted, but someone should look
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class FieldProblem:
     """One thing wrong with one field of one row. `problem` never contains the value itself.
@@ -41,6 +43,7 @@ class FieldProblem:
     column: str | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Provenance:
     """Where a record came from: the organisation, the file (by content hash), sheet and row."""
@@ -56,6 +59,7 @@ class Provenance:
         return f"file {self.file}{sheet}, row {self.row}"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class IntakeRecord:
     """An accepted row, normalised. Nothing of the row is lost: `unmapped` holds the values of
@@ -79,6 +83,7 @@ class IntakeRecord:
     warnings: tuple[FieldProblem, ...] = ()
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class RejectedRow:
     """A row that could not be accepted: its original values by column, and every problem (errors

@@ -31,6 +31,7 @@ import charset_normalizer
 from openpyxl.utils import get_column_letter
 
 from refuge.domain.errors import InvalidInput, NotFound
+from refuge.domain.frozen import quick_init
 from refuge.intake.xlsx import SheetRows, declared_rows, open_workbook
 
 __all__ = [
@@ -126,6 +127,7 @@ class Header:
         return tuple(column.label for column in self.columns)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class SourceRow:
     """One data row as the file has it: raw values, in column order, and where it came from.
