@@ -5,6 +5,7 @@ personal readable in the database."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -162,6 +163,32 @@ def test_records_come_back_exactly_as_the_list_was_read(
                 assert source.id in uow.intake.find_by_document(source.record.tazkira_number)
             for phone in source.record.phones:
                 assert source.id in uow.intake.find_by_phone(phone)
+
+
+@pytest.mark.parametrize("background", [False, True], ids=["in-process", "in-background"])
+def test_automatic_garbage_collection_pauses_for_an_import_and_resumes_after_it(
+    uow_factory: UowFactory, scenario_lists: ScenarioFiles, background: bool
+) -> None:
+    # Collection during an import is by sweeps between batches (refuge.intake.sweeps): the
+    # collector is off while rows are stored and on again once the import is over.
+    path = next(p for p in scenario_lists.lists if p.suffix == ".csv")
+    organisations(uow_factory, path.stem)
+    during: list[bool] = []
+    assert gc.isenabled()
+
+    outcome = run(
+        uow_factory,
+        path,
+        organisation=path.stem,
+        background=background,
+        batch=50,
+        on_progress=lambda _: during.append(gc.isenabled()),
+    )
+
+    assert outcome.new > 50
+    assert during
+    assert not any(during)
+    assert gc.isenabled()
 
 
 def test_nothing_personal_is_readable_anywhere_in_the_database(

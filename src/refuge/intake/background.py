@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fcntl
+import gc
 import marshal
 import multiprocessing
 import pickle
@@ -36,6 +37,7 @@ from refuge.intake.names import WrittenName
 from refuge.intake.profiles import ColumnMapping
 from refuge.intake.records import FieldProblem, IntakeRecord, Provenance, RejectedRow, Severity
 from refuge.intake.report import IntakeReport
+from refuge.intake.sweeps import sweep
 
 __all__ = [
     "RECORD_FIELDS",
@@ -352,6 +354,10 @@ def _produce(
     # then breaks the pipe and the child ends, instead of blocking on a full pipe for ever while
     # it holds the list open and the parent's stdout, as it did (found by tests/faults).
     parents.close()
+    # A process of its own, which only reads: what it inherited stays out of every collection,
+    # and the young generations are collected once per chunk (see refuge.intake.sweeps).
+    gc.disable()
+    gc.freeze()
     outbox = _Outbox(pipe)
 
     def note(kind: str, value: object) -> None:
@@ -382,6 +388,7 @@ def _produce(
                 ]
                 outbox.put(_ROWS + marshal.dumps(packed))
                 chunk.clear()
+                sweep()
             for step in progress:
                 note("progress", step)
             progress.clear()

@@ -40,6 +40,7 @@ from refuge.intake.records import FieldProblem, IntakeRecord, RejectedRow, Sever
 from refuge.intake.report import IntakeReport
 from refuge.intake.services import Progress, read_list
 from refuge.intake.sources import Limits
+from refuge.intake.sweeps import sweep, young_sweeps
 from refuge.intake.validation import check_row
 
 __all__ = [
@@ -171,15 +172,17 @@ def import_list(
         storing = _Storing(uow, file, run.mappings, today)
         accepted: list[tuple[IntakeRecord, RecordKey | None, SealedRecord | None]] = []
         rejected: list[RejectedRow] = []
-        for result, key, sealed in run.prepared():
-            if isinstance(result, IntakeRecord):
-                accepted.append((result, key, sealed))
-            else:
-                rejected.append(result)
-            if len(accepted) + len(rejected) >= batch:
-                storing.store(accepted, rejected)
-                accepted, rejected = [], []
-        storing.store(accepted, rejected)
+        with young_sweeps():
+            for result, key, sealed in run.prepared():
+                if isinstance(result, IntakeRecord):
+                    accepted.append((result, key, sealed))
+                else:
+                    rejected.append(result)
+                if len(accepted) + len(rejected) >= batch:
+                    storing.store(accepted, rejected)
+                    accepted, rejected = [], []
+                    sweep()
+            storing.store(accepted, rejected)
         outcome = storing.outcome
         outcome.report = run.report
         outcome.withdrawn = uow.intake.withdraw_unseen(file, now)
