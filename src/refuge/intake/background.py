@@ -26,6 +26,7 @@ import queue
 import threading
 import uuid
 from collections.abc import Callable, Generator
+from functools import lru_cache
 from multiprocessing.connection import Connection
 from typing import Any, Final
 
@@ -123,7 +124,6 @@ _GIVEN, _FAMILY, _SCRIPT_OF, _GIVEN_LATIN, _FAMILY_LATIN = (
     for name in ("given", "family", "script", "given_romanised", "family_romanised")
 )
 _YEAR, _MONTH, _DAY = (PartialDate.__dict__[name] for name in ("year", "month", "day"))
-_DATES: dict[tuple[int | None, int | None, int | None], PartialDate] = {}
 
 
 def _person_name(
@@ -138,39 +138,25 @@ def _person_name(
     return made
 
 
+@lru_cache(maxsize=100_000)
 def _date(born: tuple[int | None, int | None, int | None]) -> PartialDate:
     """The partial date, one object for each date (a list holds a few thousand)."""
-    found = _DATES.get(born)
-    if found is None:
-        found = object.__new__(PartialDate)
-        year, month, day = born
-        _YEAR.__set__(found, year)
-        _MONTH.__set__(found, month)
-        _DAY.__set__(found, day)
-        if len(_DATES) >= 100_000:
-            _DATES.clear()
-        _DATES[born] = found
-    return found
+    made = object.__new__(PartialDate)
+    year, month, day = born
+    _YEAR.__set__(made, year)
+    _MONTH.__set__(made, month)
+    _DAY.__set__(made, day)
+    return made
 
 
+@lru_cache(maxsize=10_000)
 def _unpack_problems(packed: tuple[Packed, ...]) -> tuple[FieldProblem, ...]:
     """One tuple for each set of problems: a list's warnings are a few kinds, in a few columns,
     and rows with warnings mostly share a few sets."""
-    if not packed:
-        return ()
-    found = _PROBLEMS.get(packed)
-    if found is None:
-        found = tuple(
-            FieldProblem(field, problem, _SEVERITY[severity], column)
-            for field, problem, severity, column in packed
-        )
-        if len(_PROBLEMS) >= 10_000:
-            _PROBLEMS.clear()
-        _PROBLEMS[packed] = found
-    return found
-
-
-_PROBLEMS: dict[tuple[Packed, ...], tuple[FieldProblem, ...]] = {}
+    return tuple(
+        FieldProblem(field, problem, _SEVERITY[severity], column)
+        for field, problem, severity, column in packed
+    )
 
 
 def unpack_result(packed: Packed) -> Result:
@@ -218,18 +204,10 @@ def unpack_result(packed: Packed) -> Result:
     )
 
 
-_FATHERS: dict[Packed, WrittenName] = {}
-
-
+@lru_cache(maxsize=100_000)
 def _father(packed: Packed) -> WrittenName:
     """One object for each father's name: a list repeats a few thousand."""
-    found = _FATHERS.get(packed)
-    if found is None:
-        found = WrittenName(*packed)
-        if len(_FATHERS) >= 100_000:
-            _FATHERS.clear()
-        _FATHERS[packed] = found
-    return found
+    return WrittenName(*packed)
 
 
 def pack_sealed(sealed: SealedRecord) -> Packed:

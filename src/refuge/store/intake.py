@@ -24,6 +24,7 @@ import json
 import operator
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from typing import Any, cast
 
 from psycopg import sql
@@ -827,19 +828,11 @@ def _record(row: IntakeRecordRow, data: dict[str, Any], provenance: Provenance) 
     )
 
 
-_WARNINGS: dict[tuple[FieldProblem, ...], list[Any]] = {}
-
-
+@lru_cache(maxsize=10_000)
 def _warnings_data(warnings: tuple[FieldProblem, ...]) -> list[Any]:
     """A record's warnings as stored: one list (never changed) for each set of them, none the
     commonest, so that storing a batch writes each set's JSON once (see _executemany)."""
-    found = _WARNINGS.get(warnings)
-    if found is None:
-        found = [_problem_data(p) for p in warnings]
-        if len(_WARNINGS) >= 10_000:
-            _WARNINGS.clear()
-        _WARNINGS[warnings] = found
-    return found
+    return [_problem_data(p) for p in warnings]
 
 
 def _problem_data(problem: FieldProblem) -> list[str | None]:
