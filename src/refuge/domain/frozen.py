@@ -41,7 +41,8 @@ def quick_init(cls: type[T]) -> type[T]:
         else:
             namespace[f"_default_{name}"] = field.default
             parameters.append(f"{name}=_default_{name}")
-        namespace[f"_set_{name}"] = cls.__dict__[name].__set__  # the slot's own descriptor
+        # The slot's own descriptor, on this class or the dataclass it extends.
+        namespace[f"_set_{name}"] = getattr(cls, name).__set__
         body.append(f"    _set_{name}(self, {name})\n")
     if hasattr(cls, "__post_init__"):
         body.append("    self.__post_init__()\n")
